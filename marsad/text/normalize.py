@@ -9,6 +9,7 @@ of the original character it came from.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from functools import lru_cache
@@ -55,12 +56,12 @@ DIGITS_TABLE = {ord(chr(0x0660 + i)): str(i) for i in range(10)} | {
 }
 
 ARABIC_LETTER = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3"
-# A boundary between an Arabic letter and a Latin letter or digit with no space:
-# the mark of a scraper that glued two page elements together ("المقالClose").
-_GLUED_SCRIPTS = re.compile(
-    rf"(?<=[{ARABIC_LETTER}])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[{ARABIC_LETTER}])"
-)
-_SPACES = re.compile(r"\s+")
+_DELETE = re.compile("[" + "".join(re.escape(c) for c in _DELETED) + "]")
+_REPLACEMENTS = tuple(_SUBSTITUTED.items())
+# Latin letters and digits glued to an Arabic letter with no space are the mark
+# of a scraper that joined two page elements ("المقالClose"): they are split.
+_LATIN_RUN = re.compile(r"[a-z0-9]+")
+_IS_ARABIC_LETTER = re.compile(f"[{ARABIC_LETTER}]")
 
 
 def fold(text: str) -> str:
@@ -69,10 +70,22 @@ def fold(text: str) -> str:
     Removes diacritics and tatweel, unifies alef / ya / ta-marbuta variants,
     maps Arabic-Indic digits to ASCII, quotes and dashes to ASCII, every space
     to one space, separates glued Arabic/Latin runs and lowercases Latin.
+    (Same result as `fold_with_offsets`, several times faster: `str.replace`
+    and one regex instead of a per-character table.)
     """
-    folded = text.translate(_TABLE).lower()
-    folded = _GLUED_SCRIPTS.sub(" ", folded)
-    return _SPACES.sub(" ", folded).strip()
+    folded = _DELETE.sub("", text)
+    for source, target in _REPLACEMENTS:
+        if source in folded:
+            folded = folded.replace(source, target)
+    folded = _LATIN_RUN.sub(_pad_glued, folded.lower())
+    return " ".join(folded.split())
+
+
+def _pad_glued(match: re.Match[str]) -> str:
+    text, start, end = match.string, match.start(), match.end()
+    before = " " if start and _IS_ARABIC_LETTER.match(text[start - 1]) else ""
+    after = " " if end < len(text) and _IS_ARABIC_LETTER.match(text[end]) else ""
+    return before + match.group() + after
 
 
 def fold_with_offsets(text: str) -> tuple[str, list[int]]:
@@ -115,7 +128,7 @@ def _map_char(ch: str) -> str:
 
 
 def _script_kind(ch: str) -> str:
-    if "\u0621" <= ch <= "\u06d3":
+    if _IS_ARABIC_LETTER.match(ch):
         return "arabic"
     if ch.isascii() and ch.isalnum():
         return "latin"
@@ -137,3 +150,8 @@ def ascii_digits(text: str) -> str:
 def nfc(text: str) -> str:
     """Unicode NFC composition (used once, on ingest)."""
     return unicodedata.normalize("NFC", text)
+
+
+def stable_hash(key: str) -> int:
+    """A 63-bit hash of a string that is the same in every process (SQLite INTEGER-safe)."""
+    return int.from_bytes(hashlib.blake2b(key.encode(), digest_size=8).digest(), "big") >> 1

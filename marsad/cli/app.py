@@ -1,0 +1,254 @@
+"""The `marsad` command. Each command parses its options and calls one library function."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from marsad.cli.output import article_json, print_json, summary_json
+from marsad.errors import MarsadError
+from marsad.ingest.sources import Metadata
+from marsad.pipeline import IngestReport, clean_inputs, ingest
+from marsad.records import Article, Problem
+from marsad.store.sqlite import SQLiteStore
+
+app = typer.Typer(
+    help="marsad: a deduplicated, source-attributed picture of events from piles of news articles.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+DEFAULT_DB = "marsad.db"
+DbOption = Annotated[
+    Path, typer.Option("--db", help="SQLite store file (env MARSAD_DB).", envvar="MARSAD_DB")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+SourceOption = Annotated[
+    str | None, typer.Option("--source", "--outlet", help="Outlet, for documents that lack one.")
+]
+PublishedOption = Annotated[
+    str | None, typer.Option("--published", help="Publication date (YYYY-MM-DD), where missing.")
+]
+LanguageOption = Annotated[
+    str | None, typer.Option("--language", help="Language code, where missing.")
+]
+
+
+@app.command("ingest")
+def ingest_command(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories, or - for stdin.")],
+    db: DbOption = Path(DEFAULT_DB),
+    source: SourceOption = None,
+    published: PublishedOption = None,
+    language: LanguageOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Read, clean, deduplicate and store articles; report what was skipped and why."""
+    store = _open(db)
+    defaults = Metadata(outlet=source, published=published, language=language)
+    with _progress() as progress:
+        task = progress.add_task("ingesting", total=None)
+        report = ingest(paths, store, defaults, lambda n: progress.advance(task, n))
+    total = store.count()
+    store.close()
+    for problem in report.problems:
+        err.print(f"[red]error[/red] {problem}", highlight=False, soft_wrap=True)
+    if as_json:
+        print_json(_report_json(report, total, db))
+    else:
+        _print_report(report, total, db)
+    raise typer.Exit(0 if report.ok else 1)
+
+
+@app.command("clean")
+def clean_command(
+    file: Annotated[str, typer.Argument(help="An article file (any supported format), or -.")],
+    source: SourceOption = None,
+    published: PublishedOption = None,
+    language: LanguageOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Print the cleaned article: title on the first line, then paragraphs separated by blank lines.
+
+    With --json: the full record (removed lines with reasons, language,
+    machine-translation score, metadata); an array when the file holds several articles.
+    """
+    defaults = Metadata(outlet=source, published=published, language=language)
+    articles: list[Article] = []
+    failed = False
+    for item in clean_inputs([file], defaults):
+        if isinstance(item, Problem):
+            err.print(f"[red]error[/red] {item}", highlight=False, soft_wrap=True)
+            failed = True
+        else:
+            articles.append(item)
+    if as_json:
+        records = [article_json(a) for a in articles]
+        print_json(records[0] if len(records) == 1 else records)
+    else:
+        sys.stdout.write("\n\n\n".join(a.text for a in articles) + ("\n" if articles else ""))
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command("list")
+def list_command(
+    db: DbOption = Path(DEFAULT_DB),
+    outlet: Annotated[str | None, typer.Option(help="Only this outlet.")] = None,
+    limit: Annotated[int, typer.Option(help="How many articles.")] = 50,
+    offset: Annotated[int, typer.Option(help="Skip this many first.")] = 0,
+    as_json: JsonOption = False,
+) -> None:
+    """List stored articles in publication order."""
+    store = _open(db, must_exist=True)
+    rows = store.summaries(limit=limit, offset=offset, outlet=outlet)
+    if as_json:
+        print_json([summary_json(r) for r in rows])
+        return
+    table = Table("id", "published", "outlet", "lang", "MT", "title", box=None)
+    for r in rows:
+        mark = " (dup)" if r.duplicate_of else ""
+        table.add_row(r.id, (r.published or "")[:10], r.outlet or "", r.language,
+                      f"{r.machine_translation:.2f}", (r.title or "")[:70] + mark)
+    out.print(table)
+
+
+@app.command("show")
+def show_command(
+    article_id: Annotated[str, typer.Argument(metavar="ID", help="Article id (or a unique prefix).")],
+    db: DbOption = Path(DEFAULT_DB),
+    removed: Annotated[bool, typer.Option("--removed", help="Also list removed lines.")] = False,
+    raw: Annotated[bool, typer.Option("--raw", help="Print the exact input bytes instead.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Show one article: metadata, clean text, links to copies and originals."""
+    store = _open(db, must_exist=True)
+    article = store.article(article_id)
+    if article is None:
+        err.print(f"[red]error[/red] no article with id {article_id!r} in {db}")
+        raise typer.Exit(1)
+    if raw:
+        sys.stdout.buffer.write(store.raw_bytes(article.raw_sha256) or b"")
+        return
+    links = store.links_of(article.id)
+    if as_json:
+        record = article_json(article)
+        record["links"] = [link.__dict__ for link in links]
+        print_json(record)
+        return
+    _print_article(article, links, removed)
+
+
+@app.command("search")
+def search_command(
+    query: Annotated[str, typer.Argument(help="Words to find (Arabic spelling variants match).")],
+    db: DbOption = Path(DEFAULT_DB),
+    limit: Annotated[int, typer.Option(help="How many results.")] = 20,
+    as_json: JsonOption = False,
+) -> None:
+    """Full-text search over the stored articles (normalised Arabic)."""
+    store = _open(db, must_exist=True)
+    hits = store.search(query, limit=limit)
+    if as_json:
+        print_json([{**summary_json(h.summary), "snippet": h.snippet, "score": round(h.score, 3)}
+                    for h in hits])
+        return
+    for hit in hits:
+        s = hit.summary
+        out.print(f"[bold]{s.id}[/bold] {(s.published or '')[:10]} {s.outlet or ''} — {s.title or ''}",
+                  highlight=False)
+        out.print(f"    {hit.snippet}", highlight=False)
+    if not hits:
+        err.print("no match")
+
+
+def _open(db: Path, must_exist: bool = False) -> SQLiteStore:
+    if must_exist and not db.exists():
+        err.print(f"[red]error[/red] no store at {db}: run `marsad ingest PATH --db {db}` first")
+        raise typer.Exit(2)
+    try:
+        return SQLiteStore(db)
+    except MarsadError as exc:
+        err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+def _progress() -> Progress:
+    return Progress(
+        SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+        TextColumn("{task.completed} documents"), TimeElapsedColumn(),
+        console=err, transient=True, disable=not err.is_terminal,
+    )
+
+
+def _report_json(report: IngestReport, total: int, db: Path) -> dict[str, Any]:
+    return {
+        "store": str(db),
+        "ingested": report.ingested,
+        "unchanged": report.unchanged,
+        "exact_duplicates": report.exact_duplicates,
+        "near_duplicates": report.near_duplicates,
+        "reuse_links": report.reuse_links,
+        "skipped": len(report.problems),
+        "problems": [
+            {"path": p.origin.path, "locator": p.origin.locator, "reason": p.reason}
+            for p in report.problems
+        ],
+        "articles_in_store": total,
+    }
+
+
+def _print_report(report: IngestReport, total: int, db: Path) -> None:
+    out.print(
+        f"ingested {report.ingested}, unchanged {report.unchanged}, "
+        f"exact duplicates {report.exact_duplicates}, near duplicates {report.near_duplicates}, "
+        f"reuse links {report.reuse_links}, skipped {len(report.problems)} "
+        f"— {total} articles in {db}",
+        highlight=False,
+    )
+    reasons: dict[str, int] = {}
+    for problem in report.problems:
+        reasons[problem.reason.split(" (")[0]] = reasons.get(problem.reason.split(" (")[0], 0) + 1
+    for reason, n in sorted(reasons.items(), key=lambda kv: -kv[1]):
+        out.print(f"  skipped {n}: {reason}", highlight=False)
+
+
+def _print_article(article: Article, links: list[Any], removed: bool) -> None:
+    mt = article.machine_translation
+    meta = [
+        ("id", article.id), ("outlet", article.outlet), ("published", article.published),
+        ("author", article.author), ("agency", article.agency), ("url", article.url),
+        ("language", article.language),
+        ("machine translation", f"{mt.score:.2f}{' (flagged)' if mt.flagged else ''}"),
+        ("source", f"{article.origin.path} {article.origin.locator}".strip()),
+    ]
+    for key, value in meta:
+        if value:
+            out.print(f"[dim]{key}:[/dim] {value}", highlight=False)
+    for link in links:
+        other = link.target if link.source == article.id else link.source
+        role = "copied by" if link.source == article.id else "copies"
+        out.print(f"[dim]{link.kind}:[/dim] {role} {other} ({link.score})", highlight=False)
+    out.print()
+    out.print(article.text, highlight=False, markup=False)
+    if removed:
+        out.print("\n[dim]removed lines:[/dim]")
+        for line in article.removed:
+            out.print(f"  \\[{escape(line.rule)}] {escape(line.text)}  [dim]({escape(line.reason)})[/dim]",
+                      highlight=False)
+
+
+def main() -> None:
+    """Entry point of the `marsad` command."""
+    os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    app()

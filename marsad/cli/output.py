@@ -1,0 +1,28 @@
+"""JSON shapes printed by the CLI (and served by the API): a contract with users' scripts."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import asdict
+from typing import Any
+
+from marsad.records import Article
+from marsad.store.base import ArticleSummary
+
+
+def article_json(article: Article) -> dict[str, Any]:
+    """The full article record: text, structure, removed lines, language, MT signal, metadata."""
+    record = asdict(article)
+    record["body"] = article.body
+    return record
+
+
+def summary_json(summary: ArticleSummary) -> dict[str, Any]:
+    """One row of a listing."""
+    return asdict(summary)
+
+
+def print_json(value: Any) -> None:
+    """Print JSON (UTF-8, Arabic unescaped) on standard output."""
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")

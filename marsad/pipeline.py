@@ -1,0 +1,152 @@
+"""The pipeline, in one place: ingest -> clean -> dedupe -> store.
+
+Documents are read in chunks. For each chunk the outlets' template-line
+statistics are updated first (cross-document evidence), then every document is
+cleaned, deduplicated against the store and written. A bad document becomes a
+`Problem` and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+
+from marsad.clean.article import clean_document
+from marsad.clean.lines import Line, split_lines
+from marsad.clean.templates import repeated_lines, template_candidates
+from marsad.dedupe.detector import Deduplicator
+from marsad.ingest.formats import Item
+from marsad.ingest.sources import Metadata, read_inputs
+from marsad.records import Article, Problem, RawDocument
+from marsad.store.base import Store, StoredArticle
+
+log = logging.getLogger(__name__)
+
+CHUNK_SIZE = 500
+
+
+@dataclass
+class IngestReport:
+    """What an ingest run did: counts, and every input it had to skip, with why."""
+
+    ingested: int = 0
+    unchanged: int = 0
+    exact_duplicates: int = 0
+    near_duplicates: int = 0
+    reuse_links: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+Progress = Callable[[int], None]
+
+
+def ingest(
+    paths: Sequence[str],
+    store: Store,
+    defaults: Metadata | None = None,
+    on_item: Progress | None = None,
+) -> IngestReport:
+    """Read, clean, deduplicate and store every document under `paths`."""
+    report = IngestReport()
+    dedupe = Deduplicator(store)
+    for chunk in _chunks(read_inputs(paths, defaults), CHUNK_SIZE):
+        docs = _new_documents(chunk, store, report)
+        lines = [split_lines(doc.text) for doc in docs]
+        _count_template_lines(docs, lines, store)
+        for doc, doc_lines in zip(docs, lines, strict=True):
+            article = _clean(doc, doc_lines, store, report)
+            if article is not None:
+                _store(article, doc, dedupe, store, report)
+        store.commit()
+        if on_item:
+            on_item(len(chunk))
+    return report
+
+
+def clean_inputs(paths: Sequence[str], defaults: Metadata | None = None) -> Iterator[Article | Problem]:
+    """Clean documents without a store (no cross-document evidence, no dedupe)."""
+    for item in read_inputs(paths, defaults):
+        if isinstance(item, Problem):
+            yield item
+            continue
+        try:
+            yield _checked(clean_document(item), item)
+        except ValueError as exc:
+            yield Problem(item.origin, str(exc))
+
+
+def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _new_documents(chunk: list[Item], store: Store, report: IngestReport) -> list[RawDocument]:
+    docs = []
+    seen: set[str] = set()
+    for item in chunk:
+        if isinstance(item, Problem):
+            report.problems.append(item)
+            log.warning("skipped %s", item)
+            continue
+        digest = hashlib.sha256(item.raw).hexdigest()
+        if digest in seen or store.has_raw(digest):
+            report.unchanged += 1
+            continue
+        seen.add(digest)
+        docs.append(item)
+    return docs
+
+
+def _count_template_lines(
+    docs: list[RawDocument], lines: list[list[Line]], store: Store
+) -> None:
+    for doc, doc_lines in zip(docs, lines, strict=True):
+        if doc.outlet:
+            store.add_outlet_lines(doc.outlet, template_candidates(doc_lines))
+
+
+def _clean(
+    doc: RawDocument, lines: list[Line], store: Store, report: IngestReport
+) -> Article | None:
+    try:
+        repeated = repeated_lines(store, doc.outlet, lines)
+        return _checked(clean_document(doc, repeated, lines), doc)
+    except ValueError as exc:
+        problem = Problem(doc.origin, str(exc))
+    except Exception as exc:  # a bug on one document must not stop the batch
+        log.exception("cleaning failed for %s", doc.origin)
+        problem = Problem(doc.origin, f"internal error while cleaning ({type(exc).__name__}: {exc})")
+    report.problems.append(problem)
+    return None
+
+
+def _checked(article: Article, doc: RawDocument) -> Article:
+    if not article.text.strip():
+        raise ValueError(
+            f"no article text left after cleaning ({len(article.removed)} lines removed as boilerplate)"
+        )
+    return article
+
+
+def _store(
+    article: Article, doc: RawDocument, dedupe: Deduplicator, store: Store, report: IngestReport
+) -> None:
+    signals = dedupe.signals(article)
+    duplicate_of, links = dedupe.links(article, signals)
+    store.add_article(
+        StoredArticle(article, doc.raw, signals.signature, signals.fingerprints, duplicate_of)
+    )
+    store.add_links(links)
+    dedupe.add(article, signals)
+    report.ingested += 1
+    report.exact_duplicates += duplicate_of is not None
+    report.near_duplicates += sum(link.kind == "near" for link in links)
+    report.reuse_links += sum(link.kind == "reuse" for link in links)

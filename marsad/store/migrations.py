@@ -1,0 +1,69 @@
+"""Named, ordered schema migrations for the SQLite store."""
+
+from __future__ import annotations
+
+import sqlite3
+
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "0001_articles_raw_links",
+        """
+        CREATE TABLE raw (
+            sha256 TEXT PRIMARY KEY,
+            data BLOB NOT NULL,
+            compressed INTEGER NOT NULL,
+            size INTEGER NOT NULL,
+            origin TEXT NOT NULL,
+            locator TEXT NOT NULL,
+            ingested_at TEXT NOT NULL
+        );
+        CREATE TABLE articles (
+            rowid INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            raw_sha256 TEXT NOT NULL REFERENCES raw(sha256),
+            content_hash TEXT NOT NULL,
+            outlet TEXT,
+            published TEXT,
+            title TEXT,
+            language TEXT NOT NULL,
+            mt_score REAL NOT NULL,
+            duplicate_of TEXT,
+            origin TEXT NOT NULL,
+            record TEXT NOT NULL
+        );
+        CREATE INDEX articles_content_hash ON articles(content_hash);
+        CREATE INDEX articles_outlet ON articles(outlet);
+        CREATE INDEX articles_published ON articles(published);
+        CREATE TABLE links (
+            kind TEXT NOT NULL,
+            source TEXT NOT NULL,
+            target TEXT NOT NULL,
+            score REAL NOT NULL,
+            detail TEXT NOT NULL,
+            PRIMARY KEY (kind, source, target)
+        );
+        CREATE INDEX links_target ON links(target);
+        CREATE TABLE minhashes (article INTEGER PRIMARY KEY REFERENCES articles(rowid),
+                                signature BLOB NOT NULL);
+        CREATE TABLE fingerprints (hash INTEGER NOT NULL, article INTEGER NOT NULL);
+        CREATE INDEX fingerprints_hash ON fingerprints(hash);
+        CREATE TABLE outlet_lines (
+            outlet TEXT NOT NULL, key INTEGER NOT NULL, articles INTEGER NOT NULL,
+            PRIMARY KEY (outlet, key)
+        ) WITHOUT ROWID;
+        CREATE VIRTUAL TABLE articles_fts USING fts5(
+            title, body, content='', tokenize='unicode61 remove_diacritics 2'
+        );
+        """,
+    ),
+]
+
+
+def migrate(db: sqlite3.Connection) -> None:
+    """Apply, in order, every migration the database has not seen yet."""
+    db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+    done = {row[0] for row in db.execute("SELECT name FROM migrations")}
+    for name, script in MIGRATIONS:
+        if name in done:
+            continue
+        db.executescript(f"BEGIN;\n{script}\nINSERT INTO migrations VALUES ('{name}', datetime('now'));\nCOMMIT;")
