@@ -33,17 +33,19 @@ from marsad.text.normalize import fold, strip_diacritics
 # A title has at least this many words (shorter headline-like lines before the
 # first sentence are menu items).
 MIN_TITLE_WORDS = 3
-# Bylines name one to four words.
-MAX_BYLINE_WORDS = 6
+# A byline's name has at most this many words.
+MAX_BYLINE_WORDS = 5
 # A title chosen without other evidence has at least this many words (site
 # names and taglines are shorter).
 PREFERRED_TITLE_WORDS = 5
 # A menu bar: at least this many "|"-separated items of at most 3 words each.
 MIN_MENU_ITEMS = 3
 MAX_DATELINE_WORDS = 14
+MAX_QUESTION_HEADLINE_WORDS = 15
 
 _BYLINE = re.compile(
-    r"^(?:بقلم|كتب|كتبت|كتبه|اعداد|إعداد|تحرير|مراسل|بواسطة|by)\s*[:：\-–]?\s*(?P<name>[^.،,:؟?!]{2,60})$",
+    r"^(?:بقلم|كتب|كتبت|كتبه|اعداد|إعداد|تحرير|مراسل|بواسطة|مرسلة بواسطة|نشر بواسطة|posted by|by)"
+    r"\s*[:：\-–]?\s*(?P<name>[^.،,:؟?!\d]{2,60}?)(?:\s+(?:في|on|at)\s+[^\n]*\d[^\n]*)?$",
     re.IGNORECASE,
 )
 # "الساحل – طارق منصور": a place and a reporter's name, before the body.
@@ -142,8 +144,8 @@ def _take_tag(state: _State, line: Line, before_body: bool) -> bool:
     byline = _BYLINE.match(text) or (
         (_FROM_BYLINE.match(text) or _PLACE_BYLINE.match(text)) if before_body else None
     )
-    if byline and line.words <= MAX_BYLINE_WORDS + 1:
-        name = byline.group("name").strip()
+    name = byline.group("name").strip() if byline else ""
+    if byline and len(name.split()) <= MAX_BYLINE_WORDS:
         as_agency = _agency_tag(name)
         if as_agency:
             state.agency = state.agency or as_agency
@@ -244,7 +246,7 @@ def _apply_tail(state: _State) -> None:
     last_sentence = max((ln.index for ln in live if ln.sentence_like), default=-1)
     marked_tail = any(i > last_sentence for i in markers)
     for line in live:
-        if not line.headline_like:
+        if not (line.headline_like or _short_question(line)):
             continue
         marker = _marker_before(state, line, markers)
         if marker is None and not (marked_tail and line.index > last_sentence):
@@ -262,9 +264,17 @@ def _marker_before(state: _State, line: Line, markers: list[int]) -> int | None:
         return None
     start = max(previous)
     between = state.lines[start + 1 : line.index]
-    if any(ln.sentence_like and ln.index not in state.removed for ln in between):
+    if any(
+        ln.sentence_like and not _short_question(ln) and ln.index not in state.removed
+        for ln in between
+    ):
         return None
     return start
+
+
+def _short_question(line: Line) -> bool:
+    """A headline phrased as a question ("لماذا ترتفع الأسعار؟") in a list of stories."""
+    return line.words <= MAX_QUESTION_HEADLINE_WORDS and line.text.rstrip(" \"”»").endswith(("?", "؟"))
 
 
 def _find_dateline_agency(state: _State) -> None:

@@ -26,6 +26,7 @@ RULE_REASONS = {
     "html": "HTML or script remnant",
     "dateline": "date/time line of the page",
     "menu": "menu bar",
+    "credits": "reporting and editing credits",
 }
 # Rules whose line marks the start of the page's tail (lists of other stories, comments).
 TAIL_MARKER_RULES = frozenset({"related", "comments"})

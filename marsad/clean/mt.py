@@ -20,17 +20,33 @@ from marsad.records import MachineTranslationSignal, Span
 
 MT_FLAG_THRESHOLD = 0.5
 MIN_SENTENCES = 3
-WEIGHTS = {"latin_names": 2.5, "sayed": 2.0, "post_verb": 3.0, "latin_punct": 1.0, "no_waw": 0.8}
+# Syntactic evidence: English word order and punctuation surviving translation.
+SYNTAX_WEIGHTS = {"post_verb": 3.0, "svo_speech": 1.5, "latin_punct": 0.5}
+# Few sentences opening with و/ف is style alone; it counts fully only beside
+# this much other syntactic evidence.
+NO_WAW_WEIGHT = 0.8
+SYNTAX_FOR_FULL_NO_WAW = 0.3
+# Lexical evidence (foreign names, "Mr."): counts only with syntactic support,
+# since native tech or culture news also names products in Latin script.
+LEXICAL_WEIGHTS = {"latin_names": 2.0, "sayed": 2.0}
+SYNTAX_FOR_FULL_LEXICAL = 0.5
+MAX_PUNCT_STRENGTH = 0.5
 # Share of sentences opening with و/ف below which prose reads as translated.
 NATIVE_CONNECTIVE_SHARE = 0.25
 
-_ARABIC_WORD = r"[\u0621-\u064a]+"
-_LATIN_NAME = re.compile(rf"(?<=[\u0621-\u064a] )(?!\()[A-Z][a-z]{{2,}}(?= [\u0621-\u064a]|[ .,?،]*$)")
-_SAYED = re.compile(r"(?:^|\s)ال?سيد(?:ة)?\s+(?=[\u0621-\u064aA-Z])")
-_POST_VERB = re.compile(r"\s(يقول|تقول|يقولون|يضيف|تضيف|قال|قالت|يذكر|تذكر)\s*[.!]?\s*[\"”»]?$")
-_LATIN_PUNCT = re.compile(rf"{_ARABIC_WORD}\s*[,?;](?=\s*[\u0621-\u064a]|\s*$)")
-_SPACED_COMMA = re.compile(rf"{_ARABIC_WORD} [،؛]")
-_CONNECTIVE = re.compile(r"^[\"«“(]?\s*[وف][\u0621-\u064a]")
+_AR = "\u0621-\u064a"
+_LATIN_NAME = re.compile(
+    rf"(?<=[{_AR}][ ،,])(?<!\()[A-Z][a-z]{{2,}}(?:[ -](?:al-)?[A-Z][a-z]+)*(?![\w-]*\d)"
+)
+_SAYED = re.compile(rf"(?:^|\s)ال?سيد(?:ة)?\s+(?=[{_AR}A-Z])")
+_POST_VERB = re.compile(r"\s(يقول|تقول|يقولون|يضيف|تضيف|قال|قالت|يذكر|تذكر)(?: هو| هي)?\s*[.!]?\s*[\"”»]?$")
+_SPEECH_AFTER_SUBJECT = re.compile(
+    rf"(?<![{_AR}])(?!(?:و|ف|كما|الذي|التي|ما|حيث|قد|وقد|ثم|لما|عندما|بعدما|ان|أن|إن|لكن|بينما|كان|وكان)\s)"
+    rf"[{_AR}A-Za-z]+\s(قال|قالت|يقول|تقول|أكد|أكدت|أضاف|أضافت|نفى|نفت)(?=[\s،,.])"
+)
+_LATIN_PUNCT = re.compile(rf"[{_AR}]+\s*[,?;](?=\s*[{_AR}]|\s*$)")
+_SPACED_COMMA = re.compile(rf"[{_AR}]+ [،؛]")
+_CONNECTIVE = re.compile(rf"^[\"«“(]?\s*[وف][{_AR}]")
 
 
 @dataclass(frozen=True)
@@ -39,6 +55,7 @@ class _Counts:
     latin_names: list[str]
     sayed: int
     post_verb: list[str]
+    svo_speech: list[str]
     latin_punct: int
     connective: int
 
@@ -50,34 +67,36 @@ def machine_translation_signal(sentences: list[Span]) -> MachineTranslationSigna
         return MachineTranslationSignal(0.0, False, ["too few Arabic sentences to judge"])
     n = counts.sentences
     connective_share = counts.connective / n
-    strengths = {
-        "latin_names": len(counts.latin_names) / n,
-        "sayed": counts.sayed / n,
+    syntax = {
         "post_verb": len(counts.post_verb) / n,
-        "latin_punct": counts.latin_punct / n,
-        "no_waw": max(0.0, NATIVE_CONNECTIVE_SHARE - connective_share) / NATIVE_CONNECTIVE_SHARE,
+        "svo_speech": len(counts.svo_speech) / n,
+        "latin_punct": min(MAX_PUNCT_STRENGTH, counts.latin_punct / n),
     }
-    hard = sum(WEIGHTS[k] * v for k, v in strengths.items() if k != "no_waw")
-    # Few connectives alone is only style; it counts fully once other evidence exists.
-    soft = WEIGHTS["no_waw"] * strengths["no_waw"] * (1.0 if hard > 0.15 else 0.25)
-    score = round(1.0 - math.exp(-(hard + soft)), 3)
+    no_waw = max(0.0, NATIVE_CONNECTIVE_SHARE - connective_share) / NATIVE_CONNECTIVE_SHARE
+    lexical = {"latin_names": len(set(counts.latin_names)) / n, "sayed": counts.sayed / n}
+    syntactic = sum(SYNTAX_WEIGHTS[k] * v for k, v in syntax.items())
+    syntactic += NO_WAW_WEIGHT * no_waw * (1.0 if syntactic >= SYNTAX_FOR_FULL_NO_WAW else 0.25)
+    support = min(1.0, syntactic / SYNTAX_FOR_FULL_LEXICAL)
+    lexical_total = sum(LEXICAL_WEIGHTS[k] * v for k, v in lexical.items()) * support
+    score = round(1.0 - math.exp(-(syntactic + lexical_total)), 3)
     return MachineTranslationSignal(score, score >= MT_FLAG_THRESHOLD, _evidence(counts))
 
 
 def _count(sentences: list[Span]) -> _Counts:
-    arabic = [s.text for s in sentences if re.search(r"[\u0621-\u064a]", s.text)]
+    arabic = [s.text for s in sentences if re.search(f"[{_AR}]", s.text)]
     names: list[str] = []
     post: list[str] = []
+    svo: list[str] = []
     sayed = punct = connective = 0
     for text in arabic:
         names.extend(_LATIN_NAME.findall(text))
         sayed += len(_SAYED.findall(text))
-        verb = _POST_VERB.search(text)
-        if verb and len(text.split()) > 4:
+        if _POST_VERB.search(text) and len(text.split()) > 4:
             post.append(text[-60:])
+        svo.extend(m.group(0) for m in _SPEECH_AFTER_SUBJECT.finditer(text) if m.start() > 0)
         punct += len(_LATIN_PUNCT.findall(text)) + len(_SPACED_COMMA.findall(text))
         connective += bool(_CONNECTIVE.match(text))
-    return _Counts(len(arabic), names, sayed, post, punct, connective)
+    return _Counts(len(arabic), names, sayed, post, svo, punct, connective)
 
 
 def _evidence(c: _Counts) -> list[str]:
@@ -91,6 +110,11 @@ def _evidence(c: _Counts) -> list[str]:
         evidence.append(f"{c.sayed} uses of السيد before a name (calque of 'Mr.')")
     for tail in c.post_verb[:3]:
         evidence.append(f"speech verb closing the sentence (English '..., X says'): …{tail}")
+    if c.svo_speech:
+        evidence.append(
+            f"{len(c.svo_speech)} speech verbs after their subject (English order): "
+            + "; ".join(c.svo_speech[:3])
+        )
     if c.latin_punct:
         evidence.append(f"{c.latin_punct} Latin commas/question marks or spaced commas in Arabic")
     share = c.connective / c.sentences
