@@ -56,6 +56,7 @@ _AGENCY_PARTS = re.compile(r"\s*(?:\+|،|,|/|\s-\s|\sو(?=\S))\s*")
 _CAPTION_CREDIT = re.compile(r"\s/\s*(?P<credit>[A-Za-z][A-Za-z .]{0,24}|[^\s/]{2,15})$")
 _DATELINE_TAGS = re.compile(r"\(([^()]{2,30})\)")
 _DATELINE_DASH = re.compile(r"\s[-–—]\s")
+_ARABIC = re.compile(r"[\u0621-\u064a]")
 _DATE_SEPARATORS = re.compile(r"[|/:\-–—،,.()\[\]]+")
 _MENU_SEPARATOR = re.compile(r"\s[|•·»]\s")
 
@@ -122,7 +123,8 @@ def _shape_rule(line: Line) -> str | None:
     if not line.headline_like:
         return None
     items = _MENU_SEPARATOR.split(line.folded)
-    if len(items) >= MIN_MENU_ITEMS and all(len(i.split()) <= 3 for i in items):
+    table_row = line.text.startswith("|") and line.text.endswith("|")
+    if not table_row and len(items) >= MIN_MENU_ITEMS and all(len(i.split()) <= 3 for i in items):
         return "menu"
     if line.words <= MAX_DATELINE_WORDS:
         tokens = _DATE_SEPARATORS.sub(" ", line.folded).split()
@@ -153,7 +155,7 @@ def _take_tag(state: _State, line: Line, before_body: bool) -> bool:
             state.author = state.author or name
         state.remove(line, "byline", f"byline ({name})")
         return True
-    credit = _CAPTION_CREDIT.search(text)
+    credit = _CAPTION_CREDIT.search(text) if _ARABIC.search(text) else None
     if credit and (canonical_agency(credit.group("credit")) or credit.group("credit").isascii()):
         state.remove(line, "caption", f"photo caption (credit {credit.group('credit').strip()})")
         return True
@@ -203,9 +205,7 @@ def _find_title(state: _State, known_title: str | None) -> Line | None:
         if before.index >= title.index:
             break
         state.remove(before, "nav", "site navigation before the title")
-    for index, (rule, _) in state.removed.items():
-        if rule == "duplicate" and state.lines[index].key == title.key:
-            state.removed[index] = (rule, "duplicate of the title")
+    _remove_title_copies(state, title)
     return title
 
 
@@ -220,18 +220,35 @@ def _best_title(state: _State, candidates: list[Line]) -> Line:
 
 
 def _apply_duplicates(state: _State, known_title: str | None) -> None:
-    """Lines equal to an earlier line (or to the title from metadata) are duplicates.
+    """Repeated lines that are page furniture, not text the article repeats on purpose.
 
-    Runs before the title is found, so a repeated title keeps its first copy.
+    A copy of the title (from metadata), a copy of a line already removed by a
+    rule, or a repeated headline-like line before the first sentence. Copies
+    of the title found in the text are removed once it is known
+    (`_remove_title_copies`); tables and lists inside the body keep their
+    repeated rows.
     """
-    seen: dict[str, str] = {}
-    if known_title:
-        seen[_key_of(known_title)] = "duplicate of the title"
+    title_key = _key_of(known_title) if known_title else None
+    removed_keys = {state.lines[i].key for i in state.removed}
+    first_sentence = _first_sentence_index(state.lines)
+    seen: set[str] = set()
     for line in state.live():
-        if line.key in seen:
-            state.remove(line, "duplicate", seen[line.key])
-        else:
-            seen[line.key] = "duplicate of an earlier line"
+        if line.key == title_key:
+            state.remove(line, "duplicate", "duplicate of the title")
+        elif line.key in removed_keys:
+            state.remove(line, "duplicate", "copy of a removed boilerplate line")
+        elif line.key in seen and line.headline_like and line.index < first_sentence:
+            state.remove(line, "duplicate", "duplicate of an earlier line")
+        seen.add(line.key)
+
+
+def _remove_title_copies(state: _State, title: Line) -> None:
+    for line in state.live():
+        if line.key == title.key and line is not title:
+            state.remove(line, "duplicate", "duplicate of the title")
+    for index, (rule, _) in state.removed.items():
+        if rule == "duplicate" and state.lines[index].key == title.key:
+            state.removed[index] = (rule, "duplicate of the title")
 
 
 def _key_of(text: str) -> str:

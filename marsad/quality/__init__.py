@@ -1,0 +1,1 @@
+"""Quality measures on public gold data, shared by benchmarks and tests."""
