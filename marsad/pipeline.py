@@ -94,7 +94,7 @@ def _new_documents(chunk: list[Item], store: Store, report: IngestReport) -> lis
     for item in chunk:
         if isinstance(item, Problem):
             report.problems.append(item)
-            log.warning("skipped %s", item)
+            log.info("skipped %s", item)
             continue
         digest = hashlib.sha256(item.raw).hexdigest()
         if digest in seen or store.has_raw(digest):
@@ -122,7 +122,7 @@ def _clean(
     except ValueError as exc:
         problem = Problem(doc.origin, str(exc))
     except Exception as exc:  # a bug on one document must not stop the batch
-        log.exception("cleaning failed for %s", doc.origin)
+        log.info("cleaning failed for %s", doc.origin, exc_info=True)
         problem = Problem(doc.origin, f"internal error while cleaning ({type(exc).__name__}: {exc})")
     report.problems.append(problem)
     return None

@@ -21,9 +21,9 @@ _LATIN_RUN = re.compile(
     r"(?:[ \t]+[A-Za-z\u00c0-\u024f][A-Za-z0-9\u00c0-\u024f'’.\-]*)*"
 )
 ENGLISH_FUNCTION_WORDS = frozenset(
-    "the a an of to in and or is are was were be been has have had on at by for with from as "
-    "that this these those it its he she they we you i not but said says will would said "
-    "after before over about into than which who whom whose".split()
+    """the a an of to in and or is are was were be been has have had on at by for with from as
+    that this these those it its he she they we you i not but said says will would after before
+    over about into than which who whom whose""".split()
 )
 # Share of Latin words that must be English function words to call a text English.
 MIN_ENGLISH_FUNCTION_SHARE = 0.12

@@ -8,7 +8,9 @@ from hypothesis import strategies as st
 from marsad.text.normalize import fold, fold_with_offsets
 
 ARABIC_ALPHABET = st.text(
-    alphabet=st.sampled_from(list("ابتثجحخدذرسشصضطظعغفقكلمنهويءآأإؤئىةـًٌٍَُِّْ٠١٢٣٤٥٦٧٨٩،؛؟«»“” \n\tabcXYZ019.,-\u00a0\u200f")),
+    alphabet=st.sampled_from(
+        list("ابتثجحخدذرسشصضطظعغفقكلمنهويءآأإؤئىةـًٌٍَُِّْ٠١٢٣٤٥٦٧٨٩،؛؟«»“” \n\tabcXYZ019.,-\u00a0\u200f")
+    ),
     max_size=80,
 )
 
