@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import logging
 import os
 import sys
 from pathlib import Path
@@ -27,7 +27,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # one line per message, even in a pipe
 
 DEFAULT_DB = "marsad.db"
 DbOption = Annotated[
@@ -214,7 +214,7 @@ def _print_report(report: IngestReport, total: int, db: Path) -> None:
         f"exact duplicates {report.exact_duplicates}, near duplicates {report.near_duplicates}, "
         f"reuse links {report.reuse_links}, skipped {len(report.problems)} "
         f"— {total} articles in {db}",
-        highlight=False,
+        highlight=False, soft_wrap=True,
     )
     reasons: dict[str, int] = {}
     for problem in report.problems:
@@ -251,4 +251,7 @@ def _print_article(article: Article, links: list[Any], removed: bool) -> None:
 def main() -> None:
     """Entry point of the `marsad` command."""
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    # The library logs each skipped input as a warning; the commands print those
+    # themselves (one line per problem), so only errors go through logging.
+    logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
     app()

@@ -64,13 +64,14 @@ def _decode(raw: bytes) -> tuple[str, str]:
     for bom, name in _BOMS:
         if raw.startswith(bom):
             return raw[len(bom) :].decode(name, errors="replace"), name
+    # Before UTF-8: Arabic-only UTF-16 (bytes 0x21-0x52 beside 0x06/0x00) is valid UTF-8 too.
+    utf16 = _utf16_without_bom(raw)
+    if utf16 is not None:
+        return utf16
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    utf16 = _utf16_without_bom(raw)
-    if utf16 is not None:
-        return utf16
     if b"\x00" in raw:
         raise InputError("binary data, not text (NUL bytes)")
     return _best_single_byte(raw)

@@ -15,7 +15,6 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
 
 from marsad.errors import InputError
 from marsad.ingest.decode import decode_bytes
@@ -196,29 +195,50 @@ def _first(record: dict[str, Any], names: tuple[str, ...]) -> str | None:
 
 
 def read_warc(path: str, stream: io.BufferedIOBase) -> Iterator[Item]:
-    """WARC or WARC.gz: every HTML `response` (or `resource`) record is one page."""
+    """WARC or WARC.gz: every HTML `response` (or `resource`) record is one page.
+
+    warcio stops without a word at a record cut short, so each record's length
+    is checked and so are bytes left after the last whole record: a truncated
+    archive ends with one `Problem`.
+    """
     count = 0
+    records = ArchiveIterator(stream)
     try:
-        for record in ArchiveIterator(stream):
-            if record.rec_type not in ("response", "resource"):
+        for record in records:
+            if record.rec_type is None or record.length is None:
+                raise EOFError("record header cut short (no WARC-Type or Content-Length)")
+            wanted = record.rec_type in ("response", "resource")
+            payload = record.content_stream().read() if wanted else b""
+            missing = _unread_bytes(record)
+            if missing:
+                raise EOFError(f"record cut short, {missing} bytes missing")
+            if not wanted:
                 continue
             count += 1
             record_id = record.rec_headers.get_header("WARC-Record-ID") or f"record {count}"
-            origin = Origin(path, record_id)
             url = record.rec_headers.get_header("WARC-Target-URI")
             content_type = (
                 record.http_headers.get_header("Content-Type", "") if record.http_headers
                 else record.rec_headers.get_header("Content-Type", "")
             ) or ""
-            payload = record.content_stream().read()
-            if "html" not in content_type.lower() and not payload.lstrip()[:1] == b"<":
+            if "html" not in content_type.lower() and payload.lstrip()[:1] != b"<":
                 continue
-            yield from read_html(origin, payload, url)
-    except (ArchiveLoadFailed, EOFError, OSError, zlib.error, ValueError) as exc:
+            yield from read_html(Origin(path, record_id), payload, url)
+        left = records.fh.tell() - records.offset
+        if left > 0:
+            raise EOFError(f"{left} bytes after the last whole record")
+    except Exception as exc:  # warcio raises many types (even AttributeError) on a cut archive
         yield Problem(
             Origin(path, f"after record {count}"),
             f"truncated or corrupt WARC ({type(exc).__name__}: {exc}); {count} records read",
         )
+
+
+def _unread_bytes(record: Any) -> int:
+    """Bytes a WARC record's Content-Length promised that the file does not hold."""
+    while record.raw_stream.read(1 << 16):
+        pass
+    return int(getattr(record.raw_stream, "limit", 0))  # warcio's LimitReader counts down
 
 
 def gunzip_lines(path: str, raw_stream: io.BufferedIOBase) -> Iterator[bytes | Problem]:

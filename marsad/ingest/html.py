@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass
 
 import trafilatura
+from trafilatura.utils import load_html
 
 from marsad.errors import InputError
+
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,7 @@ def extract_html(html: str, url: str | None = None) -> ExtractedPage:
     except Exception as exc:  # trafilatura/lxml raise many types on broken markup
         raise InputError(f"HTML could not be parsed ({type(exc).__name__}: {exc})") from exc
     text = getattr(doc, "text", None) if doc is not None else None
-    if not text or not text.strip():
+    if not text or not text.strip() or _only_link_text(html, text):
         raise InputError("HTML page has no article text (navigation or empty page)")
     return ExtractedPage(
         text=text,
@@ -51,6 +56,17 @@ def extract_html(html: str, url: str | None = None) -> ExtractedPage:
         url=_clean(getattr(doc, "url", None)) or url,
         language=_clean(getattr(doc, "language", None)),
     )
+
+
+def _only_link_text(html: str, text: str) -> bool:
+    """True when every word of `text` is link text: trafilatura's fallback took a menu."""
+    tree = load_html(html)
+    if tree is None:
+        return False
+    link_words = Counter(
+        word for link in tree.iter("a") for word in _WORD.findall(link.text_content())
+    )
+    return not Counter(_WORD.findall(text)) - link_words
 
 
 def _clean(value: object) -> str | None:

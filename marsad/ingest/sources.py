@@ -16,7 +16,7 @@ import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from marsad.ingest import formats
 from marsad.ingest.formats import Item
@@ -117,7 +117,7 @@ def read_file(path: Path) -> Iterator[Item]:
 def _read_stream(name: str, stream: BinaryIO) -> Iterator[Item]:
     lowered = name.lower()
     kind = _kind_from_name(lowered.removesuffix(".gz"))
-    buffered = io.BufferedReader(stream)  # type: ignore[arg-type]
+    buffered: io.BufferedReader[Any] = io.BufferedReader(stream)
     head = buffered.peek(64)[:64]
     compressed = lowered.endswith(".gz") or head.startswith(_GZIP_MAGIC)
     if kind == "warc" or (kind is None and _is_warc(head, compressed, buffered)):
@@ -146,7 +146,7 @@ def _read_stream(name: str, stream: BinaryIO) -> Iterator[Item]:
         yield from formats.read_text(origin, raw)
 
 
-def _read_all(name: str, stream: io.BufferedReader, compressed: bool) -> bytes | Problem:
+def _read_all(name: str, stream: io.BufferedReader[Any], compressed: bool) -> bytes | Problem:
     limit = formats.MAX_DOCUMENT_BYTES * 4  # a CSV may hold several articles
     try:
         source: BinaryIO = gzip.GzipFile(fileobj=stream) if compressed else stream  # type: ignore[assignment]
@@ -177,7 +177,7 @@ def _kind_from_name(name: str) -> str | None:
     return None
 
 
-def _is_warc(head: bytes, compressed: bool, stream: io.BufferedReader) -> bool:
+def _is_warc(head: bytes, compressed: bool, stream: io.BufferedReader[Any]) -> bool:
     if compressed:
         try:
             head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(stream.peek(4096))[:16]

@@ -1,0 +1,1 @@
+"""Tests of the `marsad` command line."""

@@ -1,0 +1,1 @@
+"""Tests of marsad.ingest: decoding, input formats, bad input."""
