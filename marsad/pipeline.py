@@ -22,6 +22,7 @@ from marsad.ingest.formats import Item
 from marsad.ingest.sources import Metadata, read_inputs
 from marsad.records import Article, Problem, RawDocument
 from marsad.store.base import Store, StoredArticle
+from marsad.text.normalize import fold
 
 log = logging.getLogger(__name__)
 
@@ -139,10 +140,11 @@ def _checked(article: Article, doc: RawDocument) -> Article:
 def _store(
     article: Article, doc: RawDocument, dedupe: Deduplicator, store: Store, report: IngestReport
 ) -> None:
-    signals = dedupe.signals(article)
+    folded_body = fold(article.body)
+    signals = dedupe.signals(folded_body)
     duplicate_of, links = dedupe.links(article, signals)
     store.add_article(
-        StoredArticle(article, doc.raw, signals.signature, signals.fingerprints, duplicate_of)
+        StoredArticle(article, doc.raw, signals.signature, signals.fingerprints, duplicate_of, folded_body)
     )
     store.add_links(links)
     dedupe.add(article, signals)

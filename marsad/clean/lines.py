@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from marsad.text.normalize import fold
 
@@ -33,7 +34,7 @@ class Line:
     def blank(self) -> bool:
         return not self.folded
 
-    @property
+    @cached_property
     def sentence_like(self) -> bool:
         """Ends like a sentence, or is long enough to be prose anyway."""
         tail = self.text.rstrip(_TRAILING)
@@ -43,7 +44,7 @@ class Line:
             return True
         return self.words >= MIN_PROSE_WORDS
 
-    @property
+    @cached_property
     def headline_like(self) -> bool:
         return not self.blank and not self.sentence_like
 
@@ -51,7 +52,7 @@ class Line:
     def bulleted(self) -> bool:
         return bool(_BULLET.match(self.text))
 
-    @property
+    @cached_property
     def key(self) -> str:
         """The folded line without bullets and edge punctuation: equal for repeated lines."""
         return _KEY_STRIP.sub("", self.folded)

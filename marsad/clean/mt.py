@@ -46,6 +46,7 @@ _SPEECH_AFTER_SUBJECT = re.compile(
 )
 _LATIN_PUNCT = re.compile(rf"[{_AR}]+\s*[,?;](?=\s*[{_AR}]|\s*$)")
 _SPACED_COMMA = re.compile(rf"[{_AR}]+ [،؛]")
+_ARABIC_LETTER = re.compile(f"[{_AR}]")
 _CONNECTIVE = re.compile(rf"^[\"«“(]?\s*[وف][{_AR}]")
 
 
@@ -83,7 +84,7 @@ def machine_translation_signal(sentences: list[Span]) -> MachineTranslationSigna
 
 
 def _count(sentences: list[Span]) -> _Counts:
-    arabic = [s.text for s in sentences if re.search(f"[{_AR}]", s.text)]
+    arabic = [s.text for s in sentences if _ARABIC_LETTER.search(s.text)]
     names: list[str] = []
     post: list[str] = []
     svo: list[str] = []

@@ -21,7 +21,7 @@ from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from marsad.records import Article, Link
 from marsad.store.base import Store
-from marsad.text.normalize import fold, stable_hash
+from marsad.text.normalize import stable_hash
 
 NUM_PERM = 128
 SHINGLE_WORDS = 3
@@ -36,6 +36,7 @@ _SCHEME = "affine32"  # datasketch >= 2.0: unbiased, uint32 hash values
 # datasketch's SHA-1 wrapper); the affine32 scheme pre-mixes every input hash
 # with the MurmurHash3 finalizer, which evens out CRC-32's weak bits.
 _PUNCT = re.compile(r"[^\w\s]")
+_SENTENCE_END = re.compile(r"[.!?؟…\n]+")
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,6 @@ class Signals:
 
     signature: bytes
     fingerprints: list[int]
-    fingerprint_texts: dict[int, str]
 
 
 class Deduplicator:
@@ -58,19 +58,14 @@ class Deduplicator:
         for article_id, signature in store.signatures():
             self._index(article_id, _lean(signature))
 
-    def signals(self, article: Article) -> Signals:
-        """MinHash signature and sentence fingerprints of an article."""
+    def signals(self, folded_body: str) -> Signals:
+        """MinHash signature and sentence fingerprints of an article's folded body."""
         minhash = MinHash(
             num_perm=NUM_PERM, seed=_SEED, permutations=self._template.permutations,
             scheme=_SCHEME, hashfunc=zlib.crc32,
         )
-        minhash.update_batch(shingles(fold(article.body or article.text)))
-        texts = {}
-        for sentence in article.sentences:
-            key = _sentence_key(sentence.text)
-            if len(key.split()) >= MIN_FINGERPRINT_WORDS:
-                texts[stable_hash(key)] = sentence.text
-        return Signals(minhash.hashvalues.tobytes(), list(texts), texts)
+        minhash.update_batch(shingles(folded_body))
+        return Signals(minhash.hashvalues.tobytes(), sentence_fingerprints(folded_body))
 
     def links(self, article: Article, signals: Signals) -> tuple[str | None, list[Link]]:
         """(the article it exactly duplicates, if any; every link it has to stored articles)."""
@@ -147,8 +142,10 @@ def shingles(folded: str) -> list[bytes]:
     ]
 
 
-def _sentence_key(sentence: str) -> str:
-    return " ".join(_PUNCT.sub(" ", fold(sentence)).split())
+def sentence_fingerprints(folded: str) -> list[int]:
+    """Hashes of the long sentences of a folded text (split at sentence ends and line breaks)."""
+    keys = (" ".join(_PUNCT.sub(" ", part).split()) for part in _SENTENCE_END.split(folded))
+    return list(dict.fromkeys(stable_hash(k) for k in keys if k.count(" ") + 1 >= MIN_FINGERPRINT_WORDS))
 
 
 def _lean(signature: bytes) -> LeanMinHash:

@@ -41,6 +41,7 @@ class StoredArticle:
     signature: bytes  # MinHash signature
     fingerprints: Sequence[int]  # hashes of the article's long sentences
     duplicate_of: str | None
+    folded_body: str  # the body's matching form, for the search index
 
 
 class Store(ABC):

@@ -63,7 +63,7 @@ class SQLiteStore(Store):
         )
         self.db.execute(
             "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
-            (rowid, fold(a.title or ""), fold(a.body)),
+            (rowid, fold(a.title or ""), stored.folded_body),
         )
 
     def add_links(self, links: Iterable[Link]) -> None:

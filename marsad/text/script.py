@@ -38,6 +38,8 @@ def detect_language(text: str) -> Language:
     """`ar`, `en`, `other`, or `und` (too few letters to tell)."""
     text = text[:SAMPLE_CHARS]
     arabic = len(_ARABIC.findall(text))
+    if arabic > 0.6 * (len(text) - text.count(" ")):  # fast path: plainly Arabic prose
+        return "ar"
     latin = len(_LATIN.findall(text))
     letters = len(_LETTER.findall(text))
     if letters < MIN_LETTERS:
