@@ -38,16 +38,18 @@ _AR = "\u0621-\u064a"
 _LATIN_NAME = re.compile(
     rf"(?<=[{_AR}][ ،,])(?<!\()[A-Z][a-z]{{2,}}(?:[ -](?:al-)?[A-Z][a-z]+)*(?![\w-]*\d)"
 )
-_SAYED = re.compile(rf"(?:^|\s)ال?سيد(?:ة)?\s+(?=[{_AR}A-Z])")
-_POST_VERB = re.compile(r"\s(يقول|تقول|يقولون|يضيف|تضيف|قال|قالت|يذكر|تذكر)(?: هو| هي)?\s*[.!]?\s*[\"”»]?$")
+_SAYED = re.compile(rf"(?:^|[ \t])ال?سيد(?:ة)?[ \t]+(?=[{_AR}A-Z])", re.MULTILINE)
+_POST_VERB = re.compile(
+    r" (يقول|تقول|يقولون|يضيف|تضيف|قال|قالت|يذكر|تذكر)(?: هو| هي)? *[.!]? *[\"”»]?$", re.MULTILINE
+)
 _SPEECH_AFTER_SUBJECT = re.compile(
     rf"(?<![{_AR}])(?!(?:و|ف|كما|الذي|التي|ما|حيث|قد|وقد|ثم|لما|عندما|بعدما|ان|أن|إن|لكن|بينما|كان|وكان)\s)"
-    rf"[{_AR}A-Za-z]+\s(قال|قالت|يقول|تقول|أكد|أكدت|أضاف|أضافت|نفى|نفت)(?=[\s،,.])"
+    rf"[{_AR}A-Za-z]+ (قال|قالت|يقول|تقول|أكد|أكدت|أضاف|أضافت|نفى|نفت)(?=[\s،,.])"
 )
-_LATIN_PUNCT = re.compile(rf"[{_AR}]+\s*[,?;](?=\s*[{_AR}]|\s*$)")
+_LATIN_PUNCT = re.compile(rf"[{_AR}]+ *[,?;](?= *[{_AR}]| *$)", re.MULTILINE)
 _SPACED_COMMA = re.compile(rf"[{_AR}]+ [،؛]")
 _ARABIC_LETTER = re.compile(f"[{_AR}]")
-_CONNECTIVE = re.compile(rf"^[\"«“(]?\s*[وف][{_AR}]")
+_CONNECTIVE = re.compile(rf"^[\"«“(]? *[وف][{_AR}]", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -84,20 +86,27 @@ def machine_translation_signal(sentences: list[Span]) -> MachineTranslationSigna
 
 
 def _count(sentences: list[Span]) -> _Counts:
-    arabic = [s.text for s in sentences if _ARABIC_LETTER.search(s.text)]
-    names: list[str] = []
-    post: list[str] = []
-    svo: list[str] = []
-    sayed = punct = connective = 0
-    for text in arabic:
-        names.extend(_LATIN_NAME.findall(text))
-        sayed += len(_SAYED.findall(text))
-        if _POST_VERB.search(text) and len(text.split()) > 4:
-            post.append(text[-60:])
-        svo.extend(m.group(0) for m in _SPEECH_AFTER_SUBJECT.finditer(text) if m.start() > 0)
-        punct += len(_LATIN_PUNCT.findall(text)) + len(_SPACED_COMMA.findall(text))
-        connective += bool(_CONNECTIVE.match(text))
-    return _Counts(len(arabic), names, sayed, post, svo, punct, connective)
+    """Count the evidence over all Arabic sentences at once (one line per sentence)."""
+    arabic = [s.text.replace("\n", " ") for s in sentences if _ARABIC_LETTER.search(s.text)]
+    joined = "\n".join(arabic)
+    post = []
+    for m in _POST_VERB.finditer(joined):
+        sentence = joined[joined.rfind("\n", 0, m.start()) + 1 : m.end()]
+        if len(sentence.split()) > 4:
+            post.append(sentence[-60:])
+    svo = [
+        m.group(0) for m in _SPEECH_AFTER_SUBJECT.finditer(joined)
+        if m.start() > 0 and joined[m.start() - 1] != "\n"
+    ]
+    return _Counts(
+        sentences=len(arabic),
+        latin_names=_LATIN_NAME.findall(joined),
+        sayed=len(_SAYED.findall(joined)),
+        post_verb=post,
+        svo_speech=svo,
+        latin_punct=len(_LATIN_PUNCT.findall(joined)) + len(_SPACED_COMMA.findall(joined)),
+        connective=len(_CONNECTIVE.findall(joined)),
+    )
 
 
 def _evidence(c: _Counts) -> list[str]:
