@@ -14,7 +14,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from marsad.cli.output import article_json, print_json, summary_json
+from marsad.cli.output import article_json, print_json, summary_json, timeline_json
+from marsad.dates.timeline import timeline
 from marsad.errors import MarsadError
 from marsad.ingest.sources import Metadata
 from marsad.pipeline import IngestReport, clean_inputs, ingest
@@ -26,7 +27,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-out = Console()
+out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)  # one line per message, even in a pipe
 
 DEFAULT_DB = "marsad.db"
@@ -84,15 +85,7 @@ def clean_command(
     With --json: the full record (removed lines with reasons, language,
     machine-translation score, metadata); an array when the file holds several articles.
     """
-    defaults = Metadata(outlet=source, published=published, language=language)
-    articles: list[Article] = []
-    failed = False
-    for item in clean_inputs([file], defaults):
-        if isinstance(item, Problem):
-            err.print(f"[red]error[/red] {item}", highlight=False, soft_wrap=True)
-            failed = True
-        else:
-            articles.append(item)
+    articles, failed = _clean_all([file], Metadata(outlet=source, published=published, language=language))
     if as_json:
         records = [article_json(a) for a in articles]
         print_json(records[0] if len(records) == 1 else records)
@@ -170,6 +163,44 @@ def search_command(
         out.print(f"    {hit.snippet}", highlight=False)
     if not hits:
         err.print("no match")
+
+
+@app.command("timeline")
+def timeline_command(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories, or - for stdin.")],
+    source: SourceOption = None,
+    published: PublishedOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The dated events of the articles in date order, each with its sentence and article.
+
+    Relative dates (يوم الاثنين, الخميس الماضي, منتصف يونيو الجاري) are resolved
+    against each article's publication date.
+    """
+    articles, failed = _clean_all(paths, Metadata(outlet=source, published=published))
+    entries = timeline(articles)
+    if as_json:
+        print_json([timeline_json(e) for e in entries])
+    else:
+        for e in entries:
+            span = f"{e.date}..{e.end_date}" if e.end_date and e.end_date != e.date else str(e.date)
+            out.print(f"[bold]{span}[/bold] ({e.precision}) «{escape(e.expression)}» "
+                      f"[dim]{e.article} {escape(e.outlet or '')}[/dim]", highlight=False)
+            out.print(f"    {escape(e.sentence)}", highlight=False)
+    raise typer.Exit(1 if failed else 0)
+
+
+def _clean_all(paths: list[str], defaults: Metadata) -> tuple[list[Article], bool]:
+    """Clean every input, printing one error line per bad one."""
+    articles: list[Article] = []
+    failed = False
+    for item in clean_inputs(paths, defaults):
+        if isinstance(item, Problem):
+            err.print(f"[red]error[/red] {escape(str(item))}", highlight=False, soft_wrap=True)
+            failed = True
+        else:
+            articles.append(item)
+    return articles, failed
 
 
 def _open(db: Path, must_exist: bool = False) -> SQLiteStore:

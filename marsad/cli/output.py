@@ -7,6 +7,7 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
+from marsad.dates.timeline import TimelineEntry
 from marsad.records import Article
 from marsad.store.base import ArticleSummary
 
@@ -21,6 +22,14 @@ def article_json(article: Article) -> dict[str, Any]:
 def summary_json(summary: ArticleSummary) -> dict[str, Any]:
     """One row of a listing."""
     return asdict(summary)
+
+
+def timeline_json(entry: TimelineEntry) -> dict[str, Any]:
+    """One timeline entry: date, precision, expression, sentence and article (with offsets)."""
+    record = asdict(entry)
+    record["date"] = entry.date.isoformat()
+    record["end_date"] = entry.end_date.isoformat() if entry.end_date else None
+    return record
 
 
 def print_json(value: Any) -> None:
