@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import logging
 import os
 import sys
@@ -14,6 +15,9 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from marsad.claims.pairs_io import read_pairs
+from marsad.claims.stance import LABELS as STANCE_LABELS
+from marsad.claims.stance import classify_pairs_proba
 from marsad.cli.output import article_json, print_json, summary_json, timeline_json
 from marsad.dates.timeline import timeline
 from marsad.errors import MarsadError
@@ -188,6 +192,37 @@ def timeline_command(
                       f"[dim]{e.article} {escape(e.outlet or '')}[/dim]", highlight=False)
             out.print(f"    {escape(e.sentence)}", highlight=False)
     raise typer.Exit(1 if failed else 0)
+
+
+@app.command("stance")
+def stance_command(
+    file: Annotated[str, typer.Argument(help="CSV with columns s1,s2 (header row), or -.")],
+    as_json: JsonOption = False,
+) -> None:
+    """Label each pair of statements agree / contradict / unrelated.
+
+    Writes CSV `s1,s2,stance` (the ANS format, so any gold set can be scored),
+    or with --json each pair with its label and probabilities.
+    """
+    try:
+        pairs = read_pairs(file)
+    except MarsadError as exc:
+        err.print(f"[red]error[/red] {escape(str(exc))}", highlight=False)
+        raise typer.Exit(1) from exc
+    with _progress() as progress:
+        progress.add_task(f"classifying {len(pairs)} pairs", total=None)
+        probabilities = classify_pairs_proba(pairs)
+    labels = [STANCE_LABELS[int(row.argmax())] for row in probabilities]
+    if as_json:
+        print_json([
+            {"s1": s1, "s2": s2, "stance": label,
+             "probabilities": dict(zip(STANCE_LABELS, map(float, row), strict=True))}
+            for (s1, s2), label, row in zip(pairs, labels, probabilities, strict=True)
+        ])
+        return
+    writer = csv.writer(sys.stdout)
+    writer.writerow(["s1", "s2", "stance"])
+    writer.writerows((s1, s2, label) for (s1, s2), label in zip(pairs, labels, strict=True))
 
 
 def _clean_all(paths: list[str], defaults: Metadata) -> tuple[list[Article], bool]:
