@@ -20,6 +20,7 @@ from marsad.claims.stance import LABELS as STANCE_LABELS
 from marsad.claims.stance import classify_pairs_proba
 from marsad.cli.output import article_json, print_json, summary_json, timeline_json
 from marsad.dates.timeline import timeline
+from marsad.entities.tagger import tag_conll
 from marsad.errors import MarsadError
 from marsad.ingest.sources import Metadata
 from marsad.pipeline import IngestReport, clean_inputs, ingest
@@ -192,6 +193,23 @@ def timeline_command(
                       f"[dim]{e.article} {escape(e.outlet or '')}[/dim]", highlight=False)
             out.print(f"    {escape(e.sentence)}", highlight=False)
     raise typer.Exit(1 if failed else 0)
+
+
+@app.command("ner")
+def ner_command(
+    file: Annotated[str, typer.Argument(help="CoNLL file (one token a line, blank line between sentences), or -.")],
+) -> None:
+    """Tag each token with its IOB2 entity tag (PERS, LOC, ORG, MISC): `token<TAB>tag` lines.
+
+    A gold tag column, if present, is ignored, so tagging quality can be measured on any gold set.
+    """
+    try:
+        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        err.print(f"[red]error[/red] {escape(file)}: cannot read ({escape(str(exc))})", highlight=False)
+        raise typer.Exit(1) from exc
+    for line in tag_conll(text.splitlines()):
+        sys.stdout.write(line + "\n")
 
 
 @app.command("stance")
