@@ -90,20 +90,21 @@ def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
 
 
 def _new_documents(chunk: list[Item], store: Store, report: IngestReport) -> list[RawDocument]:
-    docs = []
-    seen: set[str] = set()
-    for item in chunk:
-        if isinstance(item, Problem):
-            report.problems.append(item)
-            log.info("skipped %s", item)
-            continue
-        digest = hashlib.sha256(item.raw).hexdigest()
-        if digest in seen or store.has_raw(digest):
+    """The chunk's documents whose exact bytes the store does not hold yet."""
+    for problem in (item for item in chunk if isinstance(item, Problem)):
+        report.problems.append(problem)
+        log.info("skipped %s", problem)
+    docs = [item for item in chunk if isinstance(item, RawDocument)]
+    digests = [hashlib.sha256(doc.raw).hexdigest() for doc in docs]
+    seen = store.known_raw(digests)
+    fresh = []
+    for doc, digest in zip(docs, digests, strict=True):
+        if digest in seen:
             report.unchanged += 1
             continue
         seen.add(digest)
-        docs.append(item)
-    return docs
+        fresh.append(doc)
+    return fresh
 
 
 def _count_template_lines(

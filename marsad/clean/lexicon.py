@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -36,23 +36,29 @@ TAIL_MARKER_RULES = frozenset({"related", "comments"})
 class Lexicon:
     """Boilerplate patterns by match type, each mapping to its rule."""
 
+    _prefixes: tuple[str, ...] = field(init=False, repr=False)
+    _contained: re.Pattern[str] = field(init=False, repr=False)
+
     exact: dict[str, str]
     prefix: tuple[tuple[str, str], ...]
     contains: tuple[tuple[str, str], ...]
     regex: tuple[tuple[re.Pattern[str], str], ...]
+
+    def __post_init__(self) -> None:
+        # One C-level test for "any prefix" / "any contained pattern" before the per-rule loop.
+        object.__setattr__(self, "_prefixes", tuple(p for p, _ in self.prefix))
+        alternatives = "|".join(re.escape(p) for p, _ in self.contains) or "(?!)"
+        object.__setattr__(self, "_contained", re.compile(alternatives))
 
     def match(self, folded: str, short_or_headline: bool) -> str | None:
         """The rule a folded line matches, or None."""
         rule = self.exact.get(folded) or self.exact.get(folded.rstrip(" :.-"))
         if rule:
             return rule
-        for pattern, rule in self.prefix:
-            if folded.startswith(pattern):
-                return rule
-        if short_or_headline:
-            for pattern, rule in self.contains:
-                if pattern in folded:
-                    return rule
+        if folded.startswith(self._prefixes):
+            return next(rule for pattern, rule in self.prefix if folded.startswith(pattern))
+        if short_or_headline and self._contained.search(folded):
+            return next(rule for pattern, rule in self.contains if pattern in folded)
         for compiled, rule in self.regex:
             if compiled.search(folded):
                 return rule

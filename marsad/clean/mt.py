@@ -35,19 +35,21 @@ MAX_PUNCT_STRENGTH = 0.5
 NATIVE_CONNECTIVE_SHARE = 0.25
 
 _AR = "\u0621-\u064a"
-_LATIN_NAME = re.compile(
-    rf"(?<=[{_AR}][ ،,])(?<!\()[A-Z][a-z]{{2,}}(?:[ -](?:al-)?[A-Z][a-z]+)*(?![\w-]*\d)"
-)
+# Patterns start with a literal or a small set so the regex engine can skip
+# ahead; what must precede a match is checked in Python (see `_count`).
+_LATIN_NAME = re.compile(r"[A-Z][a-z]{2,}(?:[ -](?:al-)?[A-Z][a-z]+)*(?![\w-]*\d)")
 _SAYED = re.compile(rf"(?:^|[ \t])ال?سيد(?:ة)?[ \t]+(?=[{_AR}A-Z])", re.MULTILINE)
 _POST_VERB = re.compile(
     r" (يقول|تقول|يقولون|يضيف|تضيف|قال|قالت|يذكر|تذكر)(?: هو| هي)? *[.!]? *[\"”»]?$", re.MULTILINE
 )
-_SPEECH_AFTER_SUBJECT = re.compile(
-    rf"(?<![{_AR}])(?!(?:و|ف|كما|الذي|التي|ما|حيث|قد|وقد|ثم|لما|عندما|بعدما|ان|أن|إن|لكن|بينما|كان|وكان)\s)"
-    rf"[{_AR}A-Za-z]+ (قال|قالت|يقول|تقول|أكد|أكدت|أضاف|أضافت|نفى|نفت)(?=[\s،,.])"
+_SPEECH_VERB = re.compile(r" (قال|قالت|يقول|تقول|أكد|أكدت|أضاف|أضافت|نفى|نفت)(?=[\s،,.])")
+# Words that may stand before a speech verb in native Arabic word order.
+_NATIVE_BEFORE_VERB = frozenset(
+    "و ف كما الذي التي ما حيث قد وقد ثم لما عندما بعدما ان أن إن لكن بينما كان وكان".split()
 )
-_LATIN_PUNCT = re.compile(rf"[{_AR}]+ *[,?;](?= *[{_AR}]| *$)", re.MULTILINE)
-_SPACED_COMMA = re.compile(rf"[{_AR}]+ [،؛]")
+_SUBJECT_WORD = re.compile(rf"[{_AR}A-Za-z]+")
+_LATIN_PUNCT = re.compile(rf"[,?;](?= *[{_AR}]| *$)", re.MULTILINE)
+_ARABIC_COMMA = re.compile(r"[،؛]")
 _ARABIC_LETTER = re.compile(f"[{_AR}]")
 _CONNECTIVE = re.compile(rf"^[\"«“(]? *[وف][{_AR}]", re.MULTILINE)
 
@@ -94,19 +96,53 @@ def _count(sentences: list[Span]) -> _Counts:
         sentence = joined[joined.rfind("\n", 0, m.start()) + 1 : m.end()]
         if len(sentence.split()) > 4:
             post.append(sentence[-60:])
-    svo = [
-        m.group(0) for m in _SPEECH_AFTER_SUBJECT.finditer(joined)
-        if m.start() > 0 and joined[m.start() - 1] != "\n"
-    ]
     return _Counts(
         sentences=len(arabic),
-        latin_names=_LATIN_NAME.findall(joined),
-        sayed=len(_SAYED.findall(joined)),
+        latin_names=_latin_names(joined),
+        sayed=len(_SAYED.findall(joined)) if "سيد" in joined else 0,
         post_verb=post,
-        svo_speech=svo,
-        latin_punct=len(_LATIN_PUNCT.findall(joined)) + len(_SPACED_COMMA.findall(joined)),
+        svo_speech=_speech_after_subject(joined),
+        latin_punct=_latin_punctuation(joined),
         connective=len(_CONNECTIVE.findall(joined)),
     )
+
+
+def _is_arabic(text: str, index: int) -> bool:
+    return index >= 0 and bool(_ARABIC_LETTER.match(text[index]))
+
+
+def _latin_names(joined: str) -> list[str]:
+    """Capitalised Latin words right after an Arabic word ("فايز آل Serraj")."""
+    return [
+        m.group() for m in _LATIN_NAME.finditer(joined)
+        if joined[m.start() - 1 : m.start()] in (" ", "،", ",") and _is_arabic(joined, m.start() - 2)
+    ]
+
+
+def _speech_after_subject(joined: str) -> list[str]:
+    """Speech verbs after their subject mid-sentence ("وزارة الصحة قالت"), English order."""
+    found = []
+    for m in _SPEECH_VERB.finditer(joined):
+        start = max(joined.rfind(" ", 0, m.start()), joined.rfind("\n", 0, m.start())) + 1
+        word = joined[start : m.start()]
+        at_sentence_start = start == 0 or joined[start - 1] == "\n"
+        if not at_sentence_start and word not in _NATIVE_BEFORE_VERB and _SUBJECT_WORD.fullmatch(word):
+            found.append(joined[start : m.end()])
+    return found
+
+
+def _latin_punctuation(joined: str) -> int:
+    """Latin , ? ; after an Arabic word, and Arabic commas with a space before them."""
+    latin = sum(
+        _is_arabic(joined, m.start() - 1) or _after_spaced_arabic(joined, m.start())
+        for m in _LATIN_PUNCT.finditer(joined)
+    )
+    spaced = sum(_after_spaced_arabic(joined, m.start()) for m in _ARABIC_COMMA.finditer(joined))
+    return latin + spaced
+
+
+def _after_spaced_arabic(text: str, index: int) -> bool:
+    return text[index - 1 : index] == " " and _is_arabic(text, index - 2)
 
 
 def _evidence(c: _Counts) -> list[str]:

@@ -57,6 +57,9 @@ class Deduplicator:
         self._minhashes: dict[str, LeanMinHash] = {}
         for article_id, signature in store.signatures():
             self._index(article_id, _lean(signature))
+        self._first_with_content: dict[str, str] = {}
+        for article_id, content in store.content_hashes():
+            self._first_with_content.setdefault(content, article_id)
 
     def signals(self, folded_body: str) -> Signals:
         """MinHash signature and sentence fingerprints of an article's folded body."""
@@ -70,7 +73,7 @@ class Deduplicator:
     def links(self, article: Article, signals: Signals) -> tuple[str | None, list[Link]]:
         """(the article it exactly duplicates, if any; every link it has to stored articles)."""
         links: list[Link] = []
-        duplicate_of = self.store.by_content_hash(article.content_hash)
+        duplicate_of = self._first_with_content.get(article.content_hash)
         if duplicate_of:
             links.append(Link("exact", duplicate_of, article.id, 1.0))
         links.extend(self._near(article, signals, exclude=duplicate_of))
@@ -80,6 +83,7 @@ class Deduplicator:
     def add(self, article: Article, signals: Signals) -> None:
         """Make the article findable by the next ones."""
         self._index(article.id, _lean(signals.signature))
+        self._first_with_content.setdefault(article.content_hash, article.id)
 
     def _index(self, article_id: str, minhash: LeanMinHash) -> None:
         if article_id not in self._minhashes:

@@ -48,8 +48,8 @@ class Store(ABC):
     """Articles, their raw bytes, dedupe indexes, links and cross-document line statistics."""
 
     @abstractmethod
-    def has_raw(self, sha256: str) -> bool:
-        """True if these exact input bytes were ingested already."""
+    def known_raw(self, sha256s: Sequence[str]) -> set[str]:
+        """Which of these raw-byte hashes were ingested already."""
 
     @abstractmethod
     def add_article(self, stored: StoredArticle) -> None:
@@ -86,8 +86,8 @@ class Store(ABC):
         """Every link in which the article takes part."""
 
     @abstractmethod
-    def by_content_hash(self, content_hash: str) -> str | None:
-        """The first article with this folded-text hash, if any."""
+    def content_hashes(self) -> Iterator[tuple[str, str]]:
+        """(article id, folded-text hash) of every article, in ingest order."""
 
     @abstractmethod
     def signatures(self) -> Iterator[tuple[str, bytes]]:

@@ -34,9 +34,13 @@ class SQLiteStore(Store):
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot open store {self.path}: {exc}") from exc
 
-    def has_raw(self, sha256: str) -> bool:
-        row = self.db.execute("SELECT 1 FROM raw WHERE sha256 = ?", (sha256,)).fetchone()
-        return row is not None
+    def known_raw(self, sha256s: Sequence[str]) -> set[str]:
+        known: set[str] = set()
+        for start in range(0, len(sha256s), 500):
+            chunk = list(sha256s[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            known.update(r[0] for r in self.db.execute(f"SELECT sha256 FROM raw WHERE sha256 IN ({marks})", chunk))
+        return known
 
     def add_article(self, stored: StoredArticle) -> None:
         a = stored.article
@@ -132,12 +136,8 @@ class SQLiteStore(Store):
         ).fetchall()
         return [Link(k, s, t, sc, json.loads(d)) for k, s, t, sc, d in rows]
 
-    def by_content_hash(self, content_hash: str) -> str | None:
-        row = self.db.execute(
-            "SELECT id FROM articles WHERE content_hash = ? ORDER BY rowid LIMIT 1",
-            (content_hash,),
-        ).fetchone()
-        return row[0] if row else None
+    def content_hashes(self) -> Iterator[tuple[str, str]]:
+        yield from self.db.execute("SELECT id, content_hash FROM articles ORDER BY rowid")
 
     def signatures(self) -> Iterator[tuple[str, bytes]]:
         yield from self.db.execute(
