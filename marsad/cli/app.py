@@ -16,9 +16,10 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from marsad.claims.pairs_io import read_pairs
+from marsad.claims.quotes import find_statements
 from marsad.claims.stance import LABELS as STANCE_LABELS
 from marsad.claims.stance import classify_pairs_proba
-from marsad.cli.output import article_json, print_json, summary_json, timeline_json
+from marsad.cli.output import article_json, print_json, statement_json, summary_json, timeline_json
 from marsad.dates.timeline import timeline
 from marsad.entities.tagger import tag_conll
 from marsad.errors import MarsadError
@@ -192,6 +193,28 @@ def timeline_command(
             out.print(f"[bold]{span}[/bold] ({e.precision}) «{escape(e.expression)}» "
                       f"[dim]{e.article} {escape(e.outlet or '')}[/dim]", highlight=False)
             out.print(f"    {escape(e.sentence)}", highlight=False)
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command("quotes")
+def quotes_command(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories, or - for stdin.")],
+    source: SourceOption = None,
+    published: PublishedOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Attributed statements: direct and indirect speech, denials, with speaker and chain."""
+    articles, failed = _clean_all(paths, Metadata(outlet=source, published=published))
+    statements = [s for a in articles for s in find_statements(a)]
+    if as_json:
+        print_json([statement_json(s) for s in statements])
+    else:
+        for st in statements:
+            speaker = st.speaker.text if st.speaker else "?"
+            mark = " (denial)" if st.polarity == "deny" else ""
+            out.print(f"[bold]{escape(speaker)}[/bold]{mark} [dim]{escape(' ← '.join(st.chain))}[/dim]",
+                      highlight=False)
+            out.print(f"    {escape(st.content.text)}", highlight=False)
     raise typer.Exit(1 if failed else 0)
 
 

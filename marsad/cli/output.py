@@ -7,6 +7,7 @@ import sys
 from dataclasses import asdict
 from typing import Any
 
+from marsad.claims.quotes import Statement
 from marsad.dates.timeline import TimelineEntry
 from marsad.records import Article
 from marsad.store.base import ArticleSummary
@@ -30,6 +31,11 @@ def timeline_json(entry: TimelineEntry) -> dict[str, Any]:
     record["date"] = entry.date.isoformat()
     record["end_date"] = entry.end_date.isoformat() if entry.end_date else None
     return record
+
+
+def statement_json(statement: Statement) -> dict[str, Any]:
+    """One attributed statement: speaker, verb, content, sentence (with offsets) and chain."""
+    return asdict(statement)
 
 
 def print_json(value: Any) -> None:
