@@ -15,6 +15,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from marsad.claims.align import Alignment, align_articles, alignment_json
 from marsad.claims.pairs_io import read_pairs
 from marsad.claims.quotes import find_statements
 from marsad.claims.stance import LABELS as STANCE_LABELS
@@ -216,6 +217,41 @@ def quotes_command(
                       highlight=False)
             out.print(f"    {escape(st.content.text)}", highlight=False)
     raise typer.Exit(1 if failed else 0)
+
+
+@app.command("claims")
+def claims_command(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories, or - for stdin.")],
+    source: SourceOption = None,
+    published: PublishedOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Claim groups across outlets: who supports, who contradicts, what rests on one outlet."""
+    articles, failed = _clean_all(paths, Metadata(outlet=source, published=published))
+    with _progress() as progress:
+        progress.add_task(f"aligning the claims of {len(articles)} articles", total=None)
+        alignment = align_articles(articles)
+    if as_json:
+        print_json(alignment_json(alignment))
+    else:
+        _print_alignment(alignment)
+    raise typer.Exit(1 if failed else 0)
+
+
+def _print_alignment(alignment: Alignment) -> None:
+    for group in alignment.groups:
+        if len(group.claims) < 2 and not group.single_source:
+            continue
+        tag = "single source" if group.single_source else f"{len(group.outlets)} outlets"
+        out.print(f"[bold]{escape(group.claims[0].span.text)}[/bold] [dim]({tag})[/dim]", highlight=False)
+        for claim in group.claims[1:]:
+            out.print(f"    = {escape(claim.outlet or claim.article)}: {escape(claim.span.text)}", highlight=False)
+        for a, b, reason in group.contradictions:
+            out.print(f"    [red]≠[/red] {escape(a.outlet or a.article)} / {escape(b.outlet or b.article)}: "
+                      f"{escape(reason)}", highlight=False)
+    for category, points in alignment.series.items():
+        values = ", ".join(f"{p.day}: {p.value}" for p in points)
+        out.print(f"[bold]{category}[/bold] over time: {values}", highlight=False)
 
 
 @app.command("ner")
