@@ -22,6 +22,7 @@ from marsad.claims.stance import LABELS as STANCE_LABELS
 from marsad.claims.stance import classify_pairs_proba
 from marsad.cli.output import article_json, print_json, statement_json, summary_json, timeline_json
 from marsad.dates.timeline import timeline
+from marsad.entities.resolve import entity_json, extract_entities
 from marsad.entities.tagger import tag_conll
 from marsad.errors import MarsadError
 from marsad.ingest.sources import Metadata
@@ -252,6 +253,27 @@ def _print_alignment(alignment: Alignment) -> None:
     for category, points in alignment.series.items():
         values = ", ".join(f"{p.day}: {p.value}" for p in points)
         out.print(f"[bold]{category}[/bold] over time: {values}", highlight=False)
+
+
+@app.command("entities")
+def entities_command(
+    paths: Annotated[list[str], typer.Argument(help="Files, directories, or - for stdin.")],
+    source: SourceOption = None,
+    published: PublishedOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """People, organisations and places, resolved across spellings, scripts and articles."""
+    articles, failed = _clean_all(paths, Metadata(outlet=source, published=published))
+    entities = extract_entities(articles)
+    if as_json:
+        print_json([entity_json(e) for e in entities])
+    else:
+        for e in entities:
+            record = entity_json(e)
+            aliases = ", ".join(a["text"] for a in record["aliases"])
+            out.print(f"[bold]{escape(record['canonical'])}[/bold] ({record['type']}, "
+                      f"{len(record['mentions'])} mentions): {escape(aliases)}", highlight=False)
+    raise typer.Exit(1 if failed else 0)
 
 
 @app.command("ner")
