@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -284,3 +284,35 @@ def _neighbour_features(infos: list[TokenInfo], i: int, offset: int) -> list[str
 def _next_to_arabic(infos: list[TokenInfo], i: int) -> bool:
     neighbours = infos[max(i - 1, 0) : i] + infos[i + 1 : i + 2]
     return any(info.shape == "ar" for info in neighbours)
+
+
+# Word-label probabilities from the fine-tuned e5 (`wordlabels.py`) enter the CRF
+# as float features of the word and of its neighbours within this distance;
+# probabilities under the floor are left out to keep the items small.
+PROBABILITY_WINDOW = 1
+PROBABILITY_FLOOR = 0.01
+
+
+def add_label_probabilities(
+    features: list[list[str]], probabilities: Sequence[Sequence[float]], labels: Sequence[str]
+) -> list[dict[str, float]]:
+    """Turn string features into CRF items with the label probabilities of each word and its neighbours.
+
+    Each neighbour at offset k contributes `p{k}_{label}` = probability (above
+    `PROBABILITY_FLOOR`) and `top{k}=label` for its most probable label.
+    """
+    items: list[dict[str, float]] = []
+    for i, token_features in enumerate(features):
+        item = dict.fromkeys(token_features, 1.0)
+        for offset in range(-PROBABILITY_WINDOW, PROBABILITY_WINDOW + 1):
+            j = i + offset
+            if not 0 <= j < len(probabilities):
+                continue
+            row = probabilities[j]
+            tag = f"{offset:+d}" if offset else ""
+            for label, p in zip(labels, row, strict=True):
+                if p > PROBABILITY_FLOOR:
+                    item[f"p{tag}_{label}"] = float(p)
+            item[f"top{tag}={labels[max(range(len(row)), key=row.__getitem__)]}"] = 1.0
+        items.append(item)
+    return items

