@@ -4,7 +4,7 @@ each group, what contradicts it, which claims rest on one outlet, and number ser
 - Grouping: single-link over pairs of claims from different articles whose
   multilingual-e5 cosine is at least `GROUP_MIN_COSINE` and whose folded word /
   stem overlap is at least `GROUP_MIN_OVERLAP`.
-- Copies (articles sharing `MIN_SHARED_SENTENCES_FOR_COPY` long sentences)
+- Copies (articles sharing dedupe's `MIN_SHARED_SENTENCES` long sentences)
   count once: a claim supported only by an article and its copies is single-source.
 - Contradictions inside a group: two outlets dating the same event on different
   days; the same count for the same day with different values; a denial.
@@ -26,13 +26,12 @@ import numpy as np
 from marsad.claims.embed import embed
 from marsad.claims.extract import Claim, article_claims
 from marsad.claims.pair_features import token_keys, words
-from marsad.dedupe.detector import sentence_fingerprints
+from marsad.dedupe.detector import MIN_SHARED_SENTENCES, sentence_fingerprints
 from marsad.records import Article
 from marsad.text.normalize import fold
 
 GROUP_MIN_COSINE = 0.93
 GROUP_MIN_OVERLAP = 0.35
-MIN_SHARED_SENTENCES_FOR_COPY = 3
 # Claims dated more than this many days apart report different events (a call in
 # April, a meeting in June); a conflict about one event's date is a few days wide.
 GROUP_MAX_DATE_GAP_DAYS = 7
@@ -141,7 +140,7 @@ def find_copies(articles: Sequence[Article]) -> dict[str, str]:
     for earlier_index, earlier in enumerate(order):
         for later in order[earlier_index + 1 :]:
             shared = len(prints[earlier.id] & prints[later.id])
-            if shared >= MIN_SHARED_SENTENCES_FOR_COPY and later.id not in copies:
+            if shared >= MIN_SHARED_SENTENCES and later.id not in copies:
                 copies[later.id] = copies.get(earlier.id, earlier.id)
     return copies
 

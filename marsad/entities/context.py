@@ -266,8 +266,10 @@ def gelu(x: Array) -> Array:
     return cast(Array, x * normal_cdf(x))
 
 
-def run_layer(layer: Layer, x: Array, mask: NDArray[np.bool_] | None, n_heads: int, eps: float) -> Array:
-    """One post-norm BERT layer on a batch `x` of shape (batch, time, hidden).
+def attention(
+    layer: Layer, x: Array, mask: NDArray[np.bool_] | None, n_heads: int
+) -> tuple[Array, Array, Array, Array, Array]:
+    """Self-attention of one layer: (q, k, v, attention weights, context), heads split.
 
     `mask` (batch, time) marks real tokens; padding is never attended to.
     """
@@ -281,9 +283,15 @@ def run_layer(layer: Layer, x: Array, mask: NDArray[np.bool_] | None, n_heads: i
     scores = (q @ k.transpose(0, 1, 3, 2)) / np.float32(np.sqrt(head))
     if mask is not None:
         scores = scores + np.where(mask, 0.0, -1e9).astype(np.float32)[:, None, None, :]
-    scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
-    scores /= scores.sum(axis=-1, keepdims=True)
-    context = (scores @ v).transpose(0, 2, 1, 3).reshape(batch, time, hidden)
+    attn = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    attn /= attn.sum(axis=-1, keepdims=True)
+    context = (attn @ v).transpose(0, 2, 1, 3).reshape(batch, time, hidden)
+    return q, k, v, attn, context
+
+
+def run_layer(layer: Layer, x: Array, mask: NDArray[np.bool_] | None, n_heads: int, eps: float) -> Array:
+    """One post-norm BERT layer on a batch `x` of shape (batch, time, hidden)."""
+    context = attention(layer, x, mask, n_heads)[4]
     x = layer_norm(x + context @ layer.out + layer.out_b, layer.attn_ln_w, layer.attn_ln_b, eps)
     inner = gelu(x @ layer.ff_in + layer.ff_in_b)
     return layer_norm(x + inner @ layer.ff_out + layer.ff_out_b, layer.ln_w, layer.ln_b, eps)
@@ -334,6 +342,7 @@ __all__ = [
     "Array",
     "ContextEncoder",
     "Layer",
+    "attention",
     "default_encoder",
     "f32",
     "gelu",

@@ -18,7 +18,7 @@ from typing import cast
 import numpy as np
 from numpy.typing import NDArray
 
-from marsad.entities.context import Array, Layer, f32, gelu, normal_cdf, run_layer
+from marsad.entities.context import Array, Layer, attention, f32, gelu, normal_cdf, run_layer
 from marsad.entities.wordlabels import LABELS, WordLabeller, softmax
 
 log = logging.getLogger(__name__)
@@ -79,18 +79,7 @@ def _ln_backward(dy: Array, weight: Array, cache: tuple[Array, Array]) -> tuple[
 
 def layer_forward(layer: Layer, x: Array, mask: NDArray[np.bool_], n_heads: int, eps: float) -> tuple[Array, _Cache]:
     """`context.run_layer`, keeping what the backward pass needs."""
-    batch, time, hidden = x.shape
-    head = hidden // n_heads
-    qkv = x @ layer.qkv + layer.qkv_b
-    q, k, v = (
-        qkv[..., i * hidden : (i + 1) * hidden].reshape(batch, time, n_heads, head).transpose(0, 2, 1, 3)
-        for i in range(3)
-    )
-    scores = (q @ k.transpose(0, 1, 3, 2)) / np.float32(np.sqrt(head))
-    scores = scores + np.where(mask, 0.0, -1e9).astype(np.float32)[:, None, None, :]
-    attn = np.exp(scores - scores.max(axis=-1, keepdims=True))
-    attn /= attn.sum(axis=-1, keepdims=True)
-    context = (attn @ v).transpose(0, 2, 1, 3).reshape(batch, time, hidden)
+    q, k, v, attn, context = attention(layer, x, mask, n_heads)
     h, ln1 = _ln_forward(x + context @ layer.out + layer.out_b, layer.attn_ln_w, layer.attn_ln_b, eps)
     pre = h @ layer.ff_in + layer.ff_in_b
     act = gelu(pre)
