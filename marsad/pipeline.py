@@ -1,9 +1,10 @@
-"""The pipeline, in one place: ingest -> clean -> dedupe -> store.
+"""The pipeline, in one place: ingest -> clean -> dedupe -> store -> stories.
 
 Documents are read in chunks. For each chunk the outlets' template-line
 statistics are updated first (cross-document evidence), then every document is
 cleaned, deduplicated against the store and written. A bad document becomes a
-`Problem` and the batch goes on.
+`Problem` and the batch goes on. At the end the new articles are placed, in
+publication order, into the store's events and stories.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from marsad.ingest.formats import Item
 from marsad.ingest.sources import Metadata, read_inputs
 from marsad.records import Article, Problem, RawDocument
 from marsad.store.base import Store, StoredArticle
+from marsad.stories.assign import assign_new
+from marsad.stories.profile import Profile, profile_of
 from marsad.text.normalize import fold
 
 log = logging.getLogger(__name__)
@@ -57,6 +60,7 @@ def ingest(
     """Read, clean, deduplicate and store every document under `paths`."""
     report = IngestReport()
     dedupe = Deduplicator(store)
+    profiles: list[Profile] = []
     for chunk in _chunks(read_inputs(paths, defaults), CHUNK_SIZE):
         docs = _new_documents(chunk, store, report)
         lines = [split_lines(doc.text) for doc in docs]
@@ -64,10 +68,11 @@ def ingest(
         for doc, doc_lines in zip(docs, lines, strict=True):
             article = _clean(doc, doc_lines, store, report)
             if article is not None:
-                _store(article, doc, dedupe, store, report)
+                profiles.append(_store(article, doc, dedupe, store, report))
         store.commit()
         if on_item:
             on_item(len(chunk))
+    assign_new(store, profiles)
     return report
 
 
@@ -140,7 +145,8 @@ def _checked(article: Article, doc: RawDocument) -> Article:
 
 def _store(
     article: Article, doc: RawDocument, dedupe: Deduplicator, store: Store, report: IngestReport
-) -> None:
+) -> Profile:
+    """Write the article with its dedupe data; return its story-clustering profile."""
     folded_body = fold(article.body)
     signals = dedupe.signals(folded_body)
     duplicate_of, links = dedupe.links(article, signals)
@@ -153,3 +159,4 @@ def _store(
     report.exact_duplicates += duplicate_of is not None
     report.near_duplicates += sum(link.kind == "near" for link in links)
     report.reuse_links += sum(link.kind == "reuse" for link in links)
+    return profile_of(article, [link.source for link in links if link.target == article.id])

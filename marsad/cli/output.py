@@ -11,6 +11,7 @@ from marsad.claims.quotes import Statement
 from marsad.dates.timeline import TimelineEntry
 from marsad.records import Article
 from marsad.store.base import ArticleSummary
+from marsad.stories.records import Coverage, Event, Story
 
 
 def article_json(article: Article) -> dict[str, Any]:
@@ -36,6 +37,42 @@ def timeline_json(entry: TimelineEntry) -> dict[str, Any]:
 def statement_json(statement: Statement) -> dict[str, Any]:
     """One attributed statement: speaker, verb, content, sentence (with offsets) and chain."""
     return asdict(statement)
+
+
+def story_json(story: Story) -> dict[str, Any]:
+    """A story: title, span, coverage and its events, each with its articles."""
+    return {
+        "id": story.id,
+        "title": story.title,
+        "first_published": story.first_published,
+        "last_published": story.last_published,
+        "articles": len(story.article_ids),
+        **coverage_json(story.coverage),
+        "events": [event_json(e) for e in story.events],
+    }
+
+
+def event_json(event: Event) -> dict[str, Any]:
+    """An event: title, span, coverage and its articles (id, outlet, title, published, url, input id...)."""
+    return {
+        "id": event.id,
+        "story_id": event.story_id,
+        "title": event.title,
+        "first_published": event.first_published,
+        "last_published": event.last_published,
+        **coverage_json(event.coverage),
+        "articles": [summary_json(a) for a in event.articles],
+    }
+
+
+def coverage_json(coverage: Coverage) -> dict[str, Any]:
+    """Outlets with their first and last articles, the first reporter, copies, silent outlets."""
+    return {
+        "outlets": [asdict(o) for o in coverage.outlets],
+        "first_reporter": coverage.first_reporter,
+        "copies": [asdict(c) for c in coverage.copies],
+        "silent_outlets": list(coverage.silent_outlets),
+    }
 
 
 def print_json(value: Any) -> None:

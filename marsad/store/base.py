@@ -21,6 +21,8 @@ class ArticleSummary:
     machine_translation: float
     duplicate_of: str | None
     origin: str
+    url: str | None = None
+    input_id: str | None = None  # the input record's own id field, when it had one
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,27 @@ class StoredArticle:
     fingerprints: Sequence[int]  # hashes of the article's long sentences
     duplicate_of: str | None
     folded_body: str  # the body's matching form, for the search index
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """An article's place in the story map: its event, the event's story, and its clustering profile."""
+
+    article_id: str
+    event_id: str
+    story_id: str
+    published: str | None
+    profile: bytes
+
+
+@dataclass(frozen=True)
+class StoryFilter:
+    """Which stories a listing shows; every field left empty matches all."""
+
+    outlet: str | None = None
+    since: str | None = None  # YYYY-MM-DD, stories with an article on or after
+    until: str | None = None  # YYYY-MM-DD, stories with an article on or before
+    article_ids: Sequence[str] | None = None  # stories containing one of these articles
 
 
 class Store(ABC):
@@ -108,6 +131,46 @@ class Store(ABC):
     @abstractmethod
     def published_of(self, article_ids: Sequence[str]) -> dict[str, str | None]:
         """Publication dates of some articles."""
+
+    @abstractmethod
+    def save_assignments(self, assignments: Iterable[Assignment]) -> None:
+        """Record articles' events and stories, replacing earlier assignments of the same articles."""
+
+    @abstractmethod
+    def assignments(self, since: str | None = None) -> Iterator[Assignment]:
+        """Assignments of articles published on or after `since` (all when None), in publication order."""
+
+    @abstractmethod
+    def term_frequencies(self) -> tuple[int, dict[str, int]]:
+        """How many articles story clustering has seen, and in how many of them each term appeared."""
+
+    @abstractmethod
+    def add_term_frequencies(self, documents: int, frequencies: dict[str, int]) -> None:
+        """Count more articles into the term frequencies."""
+
+    @abstractmethod
+    def unassigned(self) -> list[str]:
+        """Ids of the articles that have no event yet, in publication order."""
+
+    @abstractmethod
+    def story_ids(self, where: StoryFilter, limit: int = 50, offset: int = 0) -> list[str]:
+        """Stories matching the filter, most recently active first."""
+
+    @abstractmethod
+    def story_articles(self, story_id: str) -> list[tuple[str, ArticleSummary]]:
+        """(event id, article) of every article of a story, in publication order."""
+
+    @abstractmethod
+    def story_of(self, article_id: str) -> str | None:
+        """The story an article belongs to."""
+
+    @abstractmethod
+    def links_among(self, article_ids: Sequence[str]) -> list[Link]:
+        """Links whose both ends are among these articles."""
+
+    @abstractmethod
+    def outlets(self) -> list[str]:
+        """Every outlet the store has articles from."""
 
     @abstractmethod
     def commit(self) -> None:

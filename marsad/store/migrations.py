@@ -56,6 +56,22 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0002_story_assignments",
+        """
+        CREATE TABLE assignments (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id),
+            event_id TEXT NOT NULL,
+            story_id TEXT NOT NULL,
+            published TEXT,
+            profile BLOB NOT NULL
+        );
+        CREATE INDEX assignments_event ON assignments(event_id);
+        CREATE INDEX assignments_story ON assignments(story_id);
+        CREATE INDEX assignments_published ON assignments(published);
+        CREATE TABLE term_frequencies (term TEXT PRIMARY KEY, documents INTEGER NOT NULL) WITHOUT ROWID;
+        """,
+    ),
 ]
 
 

@@ -11,13 +11,25 @@ from pathlib import Path
 
 from marsad.errors import StoreError
 from marsad.records import Article, Link
-from marsad.store.base import ArticleSummary, SearchHit, Store, StoredArticle
+from marsad.store.base import ArticleSummary, Assignment, SearchHit, Store, StoredArticle, StoryFilter
 from marsad.store.codec import decode_article, encode_article
 from marsad.store.migrations import migrate
 from marsad.text.normalize import fold, fold_with_offsets
 
 SNIPPET_CONTEXT = 80
-_SUMMARY_COLUMNS = "id, title, outlet, published, language, mt_score, duplicate_of, origin"
+_SUMMARY_FIELDS = (
+    "{a}id", "{a}title", "{a}outlet", "{a}published", "{a}language", "{a}mt_score", "{a}duplicate_of", "{a}origin",
+    "json_extract({a}record, '$.url')", "json_extract({a}record, '$.extra.id')",
+)
+
+
+def _summary_columns(alias: str = "") -> str:
+    """The SELECT list of an `ArticleSummary`, on the articles table (optionally aliased)."""
+    return ", ".join(f.format(a=f"{alias}." if alias else "") for f in _SUMMARY_FIELDS)
+
+
+_SUMMARY_COLUMNS = _summary_columns()
+_N_SUMMARY = len(_SUMMARY_FIELDS)
 
 
 class SQLiteStore(Store):
@@ -115,7 +127,7 @@ class SQLiteStore(Store):
             return []
         match = " ".join('"' + t.replace('"', "") + '"' for t in terms)
         rows = self.db.execute(
-            f"SELECT {', '.join('a.' + c.strip() for c in _SUMMARY_COLUMNS.split(','))},"
+            f"SELECT {_summary_columns('a')},"
             " a.record, bm25(articles_fts) AS rank"
             " FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
             " WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
@@ -123,9 +135,9 @@ class SQLiteStore(Store):
         ).fetchall()
         hits = []
         for row in rows:
-            article = decode_article(row[8])
+            article = decode_article(row[_N_SUMMARY])
             snippet = _snippet(article.text, [t.strip('"') for t in terms])
-            hits.append(SearchHit(ArticleSummary(*row[:8]), snippet, -float(row[9])))
+            hits.append(SearchHit(ArticleSummary(*row[:_N_SUMMARY]), snippet, -float(row[_N_SUMMARY + 1])))
         return hits
 
     def links_of(self, article_id: str) -> list[Link]:
@@ -185,12 +197,108 @@ class SQLiteStore(Store):
         ).fetchall()
         return dict(rows)
 
+    def save_assignments(self, assignments: Iterable[Assignment]) -> None:
+        self.db.executemany(
+            "INSERT OR REPLACE INTO assignments (article_id, event_id, story_id, published, profile)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [(a.article_id, a.event_id, a.story_id, a.published, a.profile) for a in assignments],
+        )
+
+    def assignments(self, since: str | None = None) -> Iterator[Assignment]:
+        where, params = ("WHERE published >= ? OR published IS NULL", [since]) if since else ("", [])
+        rows = self.db.execute(
+            "SELECT article_id, event_id, story_id, published, profile FROM assignments"
+            f" {where} ORDER BY published IS NULL, published, rowid",
+            params,
+        )
+        for article_id, event_id, story_id, published, profile in rows:
+            yield Assignment(article_id, event_id, story_id, published, bytes(profile))
+
+    def term_frequencies(self) -> tuple[int, dict[str, int]]:
+        frequencies = dict(self.db.execute("SELECT term, documents FROM term_frequencies WHERE term != ''"))
+        row = self.db.execute("SELECT documents FROM term_frequencies WHERE term = ''").fetchone()
+        return (int(row[0]) if row else 0), frequencies
+
+    def add_term_frequencies(self, documents: int, frequencies: dict[str, int]) -> None:
+        self.db.executemany(
+            "INSERT INTO term_frequencies (term, documents) VALUES (?, ?)"
+            " ON CONFLICT (term) DO UPDATE SET documents = documents + excluded.documents",
+            [("", documents), *frequencies.items()],  # the empty term counts the articles
+        )
+
+    def unassigned(self) -> list[str]:
+        return [r[0] for r in self.db.execute(
+            "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM assignments)"
+            " ORDER BY published IS NULL, published, rowid"
+        )]
+
+    def story_ids(self, where: StoryFilter, limit: int = 50, offset: int = 0) -> list[str]:
+        clauses, params = _story_clauses(where)
+        rows = self.db.execute(
+            "SELECT s.story_id FROM assignments s JOIN articles a ON a.id = s.article_id"
+            f" WHERE s.story_id IN (SELECT s.story_id FROM assignments s JOIN articles a ON a.id = s.article_id"
+            f" WHERE {clauses})"
+            " GROUP BY s.story_id ORDER BY max(a.published) DESC, count(*) DESC, s.story_id LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def story_articles(self, story_id: str) -> list[tuple[str, ArticleSummary]]:
+        columns = _summary_columns("a")
+        rows = self.db.execute(
+            f"SELECT s.event_id, {columns} FROM assignments s JOIN articles a ON a.id = s.article_id"
+            " WHERE s.story_id = ? ORDER BY a.published IS NULL, a.published, a.rowid",
+            (story_id,),
+        ).fetchall()
+        return [(row[0], ArticleSummary(*row[1:])) for row in rows]
+
+    def story_of(self, article_id: str) -> str | None:
+        row = self.db.execute("SELECT story_id FROM assignments WHERE article_id = ?", (article_id,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def links_among(self, article_ids: Sequence[str]) -> list[Link]:
+        ids = list(set(article_ids))
+        wanted = set(ids)
+        links: list[Link] = []
+        for start in range(0, len(ids), 400):
+            chunk = ids[start : start + 400]
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"SELECT kind, source, target, score, detail FROM links WHERE source IN ({marks})", chunk
+            ).fetchall()
+            links += [Link(k, s, t, sc, json.loads(d)) for k, s, t, sc, d in rows if t in wanted]
+        return links
+
+    def outlets(self) -> list[str]:
+        return [r[0] for r in self.db.execute(
+            "SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY outlet"
+        )]
+
     def commit(self) -> None:
         self.db.commit()
 
     def close(self) -> None:
         self.db.commit()
         self.db.close()
+
+
+def _story_clauses(where: StoryFilter) -> tuple[str, list[str]]:
+    """The SQL condition (on `s` = assignments, `a` = articles) of a story filter."""
+    clauses, params = ["1"], []
+    if where.outlet:
+        clauses.append("a.outlet = ?")
+        params.append(where.outlet)
+    if where.since:
+        clauses.append("substr(a.published, 1, 10) >= ?")
+        params.append(where.since)
+    if where.until:
+        clauses.append("substr(a.published, 1, 10) <= ?")
+        params.append(where.until)
+    if where.article_ids is not None:
+        ids = list(where.article_ids) or [""]
+        clauses.append(f"a.id IN ({','.join('?' * len(ids))})")
+        params += ids
+    return " AND ".join(clauses), params
 
 
 def _origin(article: Article) -> str:

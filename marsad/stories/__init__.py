@@ -1,0 +1,1 @@
+"""Stories: articles grouped into events (one happening) and events into stories, with their coverage."""

@@ -1,0 +1,78 @@
+"""Measuring story clustering against hand labels (B-cubed), as the tests and benchmarks do.
+
+A labelled window is a TSV with a header `id, event, story`, one row per
+article, ids being the input records' own `id` field. `place_records` runs the
+real pipeline (ingest, clean, dedupe, cluster) over the records in a scratch
+store and returns, per input id, the event and story marsad gave it.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from marsad.pipeline import ingest
+from marsad.store.sqlite import SQLiteStore
+from marsad.stories.assign import bcubed
+from marsad.stories.cluster import Placement, Thresholds, cluster_profiles
+from marsad.stories.profile import Profile
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Gold events and stories of a window, by input id."""
+
+    events: dict[str, str]
+    stories: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Scores:
+    """B-cubed precision, recall and F1 at event and story level."""
+
+    event: tuple[float, float, float]
+    story: tuple[float, float, float]
+
+
+def read_labels(path: Path) -> Labels:
+    """Read a labelled window (`id`, `event`, `story` columns)."""
+    with path.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    return Labels({r["id"]: r["event"] for r in rows}, {r["id"]: r["story"] for r in rows})
+
+
+def score(gold: Labels, predicted: Labels) -> Scores:
+    """B-cubed scores of a prediction against gold labels."""
+    return Scores(bcubed(gold.events, predicted.events), bcubed(gold.stories, predicted.stories))
+
+
+class PlacedWindow:
+    """A window of records run through the pipeline once; re-clustering with other thresholds is cheap."""
+
+    def __init__(self, records: Sequence[dict[str, Any]]) -> None:
+        with tempfile.TemporaryDirectory() as scratch:
+            source = Path(scratch) / "window.jsonl"
+            source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+            store = SQLiteStore(Path(scratch) / "window.db")
+            ingest([str(source)], store)
+            self.input_id = {s.id: s.input_id or s.id for s in store.summaries(limit=len(records) + 1)}
+            assigned = list(store.assignments())
+            store.close()
+        self.profiles = [Profile.decode(a.article_id, a.profile) for a in assigned]
+        self.placed = self._labels(Placement(a.article_id, a.event_id, a.story_id) for a in assigned)
+
+    def recluster(self, thresholds: Thresholds) -> Labels:
+        """The labels the clusterer gives these articles with other thresholds."""
+        return self._labels(cluster_profiles(self.profiles, thresholds=thresholds))
+
+    def _labels(self, placements: Iterable[Placement]) -> Labels:
+        events, stories = {}, {}
+        for p in placements:
+            events[self.input_id[p.article_id]] = p.event_id
+            stories[self.input_id[p.article_id]] = p.story_id
+        return Labels(events, stories)

@@ -1,0 +1,106 @@
+"""What story clustering knows of an article: its date, language and weighted title-and-lead terms.
+
+Terms are Snowball stems of folded words (Arabic or English stemmer by script),
+without stop words. The title counts `TITLE_WEIGHT` times a lead word: titles
+name the event, leads add its actors and place. Profiles are small and are
+stored with the article's assignment, so the clusterer can reload the active
+events of a store without reading articles again.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zlib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import Stemmer
+
+from marsad.records import Article
+from marsad.text.normalize import fold
+
+TITLE_WEIGHT = 2.0
+"""How many lead words one title word is worth."""
+
+LEAD_WORDS = 100
+"""How many words of the body, from its start, make the lead."""
+
+MIN_TERM_LENGTH = 2
+"""Shorter tokens (single letters, clitics split off by scrapers) are not terms."""
+
+_WORD = re.compile(r"[^\W\d_]+")
+_LATIN = re.compile(r"[a-z]")
+
+
+@dataclass
+class Profile:
+    """The clustering features of one article."""
+
+    article_id: str
+    published: str | None  # YYYY-MM-DD
+    language: str
+    terms: dict[str, float]  # stem -> weight (title words count TITLE_WEIGHT, lead words 1)
+    links: list[str] = field(default_factory=list)  # earlier articles this one copies (dedupe links)
+    embedding: list[float] | None = None  # title+lead embedding, computed only for cross-lingual matching
+
+    def encode(self) -> bytes:
+        """The compact stored form."""
+        data = {"p": self.published, "l": self.language, "t": self.terms, "k": self.links, "e": self.embedding}
+        return zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(), 6)
+
+    @classmethod
+    def decode(cls, article_id: str, blob: bytes) -> Profile:
+        """Read a profile back from its stored form."""
+        data = json.loads(zlib.decompress(blob))
+        return cls(article_id, data["p"], data["l"], data["t"], data["k"], data["e"])
+
+
+def profile_of(article: Article, links: list[str] | None = None) -> Profile:
+    """The profile of an article: title and lead terms, date, language, copy links."""
+    return profile_from_text(
+        article.id, article.title or "", article.body, article.published, article.language, links
+    )
+
+
+def profile_from_text(
+    article_id: str, title: str, body: str, published: str | None, language: str, links: list[str] | None = None
+) -> Profile:
+    """The profile of an article given as plain fields."""
+    weights: dict[str, float] = {}
+    for term in terms(title):
+        weights[term] = weights.get(term, 0.0) + TITLE_WEIGHT
+    for term in terms(" ".join(body.split()[:LEAD_WORDS])):
+        weights[term] = weights.get(term, 0.0) + 1.0
+    return Profile(article_id, published[:10] if published else None, language, weights, list(links or []))
+
+
+def terms(text: str) -> list[str]:
+    """The stems of the content words of `text`, in order."""
+    return [_stem(w) for w in _WORD.findall(fold(text)) if len(w) >= MIN_TERM_LENGTH and w not in _stopwords()]
+
+
+def lead_text(article: Article) -> str:
+    """The title and lead as one text (what gets embedded for cross-lingual matching)."""
+    lead = " ".join(article.body.split()[:LEAD_WORDS])
+    return f"{article.title}. {lead}" if article.title else lead
+
+
+@lru_cache(maxsize=131072)
+def _stem(word: str) -> str:
+    if _LATIN.match(word):
+        return str(_stemmers()[1].stemWord(word))
+    return str(_stemmers()[0].stemWord(word))
+
+
+@lru_cache(maxsize=1)
+def _stemmers() -> tuple[Stemmer.Stemmer, Stemmer.Stemmer]:
+    return Stemmer.Stemmer("arabic"), Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    text = resources.files("marsad.stories").joinpath("data/stopwords.txt").read_text(encoding="utf-8")
+    words = (w for line in text.splitlines() if not line.startswith("#") for w in line.split())
+    return frozenset(fold(w) for w in words)
