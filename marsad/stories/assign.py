@@ -48,7 +48,7 @@ def assign_new(store: Store, profiles: Sequence[Profile] | None = None) -> list[
     for old in store.assignments(since=_window_start(profiles)):
         clusterer.restore(Profile.decode(old.article_id, old.profile), old.event_id, old.story_id)
     before = Counter(clusterer.df)
-    placements = [clusterer.add(p) for p in profiles]
+    placements = clusterer.add_all(profiles)
     _save(store, profiles, placements)
     store.add_term_frequencies(len(profiles), dict(clusterer.df - before))
     return placements
@@ -59,7 +59,7 @@ def rebuild(store: Store) -> RebuildReport:
     old = list(store.assignments())
     profiles = [Profile.decode(a.article_id, a.profile) for a in old]
     clusterer = StoryClusterer(store_embedder(store))
-    placements = [clusterer.add(p) for p in sorted(profiles, key=_order)]
+    placements = clusterer.add_all(sorted(profiles, key=_order))
     _save(store, profiles, placements)
     documents, frequencies = store.term_frequencies()
     changed = {t: clusterer.df[t] - frequencies.get(t, 0) for t in set(frequencies) | set(clusterer.df)}
