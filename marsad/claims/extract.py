@@ -2,7 +2,9 @@
 
 A claim is a clause of a body sentence (questions and very short clauses are
 left out): its text and offsets, the attributed statement it belongs to (if
-a speech verb reports it), its dated expressions and its counted quantities.
+a speech verb reports it), its dated expressions, its counted quantities and,
+given entities resolved on the article set, its subject entities (the entities
+the clause names, its speaker left out).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 
 from marsad.claims.quantities import Quantity, find_quantities
 from marsad.claims.quotes import Statement, find_statements
+from marsad.claims.subjects import EntityIndex, EntityRef
 from marsad.dates.timeline import TimelineEntry, article_timeline
 from marsad.records import Article, Span
 
@@ -35,12 +38,13 @@ class Claim:
     statement: Statement | None = None
     dates: list[TimelineEntry] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)
+    entities: list[EntityRef] = field(default_factory=list)  # subject entities, in text order
 
 
-def article_claims(article: Article) -> list[Claim]:
-    """The claims of one article, in text order."""
+def article_claims(article: Article, entities: EntityIndex | None = None) -> list[Claim]:
+    """The claims of one article, in text order (with subject entities if `entities` is given)."""
     body = [p for p in article.paragraphs if p.kind == "body"]
-    statements = find_statements(article)
+    statements = find_statements(article, entities)
     dates = article_timeline(article)
     claims = []
     for sentence in article.sentences:
@@ -56,8 +60,18 @@ def article_claims(article: Article) -> list[Claim]:
                 span=clause, sentence=sentence, statement=statement,
                 dates=[d for d in dates if clause.start <= d.start < clause.end],
                 quantities=[q for q in quantities if clause.start <= q.start < clause.end],
+                entities=_subjects(entities, article.id, clause, statement),
             ))
     return claims
+
+
+def _subjects(
+    entities: EntityIndex | None, article: str, clause: Span, statement: Statement | None
+) -> list[EntityRef]:
+    if entities is None:
+        return []
+    speaker = statement.speaker if statement else None
+    return entities.within(article, clause.start, clause.end, outside=speaker)
 
 
 def split_clauses(sentence: Span) -> list[Span]:

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from typing import Literal
 
+from marsad.claims.subjects import EntityIndex, EntityRef
 from marsad.records import Article, Span
 from marsad.text.normalize import fold
 
@@ -66,6 +67,7 @@ class Statement:
     sentence: Span
     chain: list[str] = field(default_factory=list)  # outermost source first, speaker last
     continued: bool = False  # speaker carried over from the previous statement
+    speaker_entity: EntityRef | None = None  # the resolved entity the speaker names
 
 
 @dataclass(frozen=True)
@@ -77,15 +79,27 @@ class _Word:
     opens_quote: bool  # the word began with a quotation mark
 
 
-def find_statements(article: Article) -> list[Statement]:
-    """Every attributed statement of an article, in text order."""
+def find_statements(article: Article, entities: EntityIndex | None = None) -> list[Statement]:
+    """Every attributed statement of an article, in text order.
+
+    With `entities` (resolved on the whole article set), each speaker is linked
+    to the first entity named inside it ("باتريك شاناهان القائم بأعمال ..." -> Shanahan).
+    """
     statements: list[Statement] = []
     previous: Statement | None = None
     for sentence in article.sentences:
         for found in _sentence_statements(article, sentence, previous):
             statements.append(found)
             previous = found
-    return statements
+    if entities is None:
+        return statements
+    return [_with_speaker_entity(s, entities) for s in statements]
+
+
+def _with_speaker_entity(statement: Statement, entities: EntityIndex) -> Statement:
+    speaker = statement.speaker
+    named = entities.within(statement.article, speaker.start, speaker.end) if speaker else []
+    return replace(statement, speaker_entity=named[0]) if named else statement
 
 
 def _sentence_statements(

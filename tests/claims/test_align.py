@@ -9,9 +9,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from marsad.claims.contradict import STANCE_MIN_CONTRADICT
 from marsad.cli.app import app
 
 REPO = Path(__file__).resolve().parents[2]
+DATA = Path(__file__).resolve().parent / "data"  # an English wire and Arabic coverage written for these tests
 
 
 @pytest.fixture(scope="module")
@@ -77,14 +79,55 @@ def test_every_source_points_at_a_real_sentence(seeds_claims: dict[str, Any], se
     texts = {a["id"]: a["text"] for a in json.loads(
         CliRunner().invoke(app, ["clean", str(seeds_dir), "--json"]).stdout)}
     for group in seeds_claims["groups"]:
-        for source in group["supported_by"]:
+        for source in group["supported_by"] + group["contradicted_by"]:
             text = texts[source["article"]]
             assert text[source["start"] : source["end"]] == source["text"]
             assert text[source["sentence_start"] : source["sentence_end"]] == source["sentence"]
+        for conflict in group["contradicted_by"]:
+            assert texts[conflict["against"]][conflict["against_start"] : conflict["against_end"]] == conflict[
+                "against_text"]
+
+
+def test_groups_and_claims_list_their_subject_entities(seeds_claims: dict[str, Any]) -> None:
+    group = _group_with(seeds_claims, "مكافحة الإرهاب", "النفط")
+    names = [e["canonical"] for e in group["entities"]]
+    assert any("حفتر" in n for n in names) and any("ترامب" in n for n in names)
+    assert all(set(e) == {"id", "type", "canonical"} for e in group["entities"])
+    assert all(isinstance(s["entities"], list) for s in group["supported_by"])
+
+
+def test_speakers_of_claims_are_entities(seeds_claims: dict[str, Any]) -> None:
+    sources = [s for g in seeds_claims["groups"] for s in g["supported_by"]]
+    shanahan = next(s for s in sources if s["speaker"] and "شاناهان" in s["speaker"])
+    assert "شاناهان" in shanahan["speaker_entity"]["canonical"]
+    # a speaker is not a subject of what it says
+    assert shanahan["speaker_entity"]["id"] not in {e["id"] for e in shanahan["entities"]}
+
+
+def test_contradictions_say_how_they_were_found(seeds_claims: dict[str, Any]) -> None:
+    conflicts = [c for g in seeds_claims["groups"] for c in g["contradicted_by"]]
+    assert {c["method"] for c in conflicts} <= {"rule", "stance"}
+    assert all(c["probability"] >= STANCE_MIN_CONTRADICT for c in conflicts if c["method"] == "stance")
+    assert all(c["probability"] is None for c in conflicts if c["method"] == "rule")
+
+
+def test_english_wire_and_arabic_coverage_group_across_scripts() -> None:
+    result = CliRunner().invoke(app, ["claims", str(DATA / "wire_en.txt"), str(DATA / "coverage_ar.txt"), "--json"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    floods = _group_with(data, "Flash floods killed 12")
+    assert any("أودت السيول" in s["text"] for s in floods["supported_by"])
+    assert not floods["single_source"]
+    mourning = _group_with(data, "national mourning")
+    assert any("الحداد الوطني" in s["text"] for s in mourning["supported_by"])
+    assert _group_with(data, "معرضا للكتاب")["single_source"]  # only the Arabic outlet reports the book fair
+    assert _group_with(data, "Meteorologists expect")["single_source"]
 
 
 def test_example_corpus_single_source_arrest_counts_copies_once() -> None:
-    result = CliRunner().invoke(app, ["claims", str(REPO / "examples" / "corpus"), "--json"])
+    corpus = REPO / "examples" / "corpus"
+    paths = [str(corpus / name) for name in ("03_alshahed.txt", "05_blog_copy.txt")]
+    result = CliRunner().invoke(app, ["claims", *paths, "--json"])
     data = json.loads(result.stdout)
     arrest = _group_with(data, "بتوقيف مدير عام ميناء")
     assert arrest["single_source"]

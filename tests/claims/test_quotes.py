@@ -72,8 +72,13 @@ def test_offsets_point_into_the_article(seeds_dir: Path) -> None:
             assert st.sentence.start <= st.content.start <= st.sentence.end
 
 
-def test_cli_quotes_json(seeds_dir: Path) -> None:
-    result = CliRunner().invoke(app, ["quotes", str(seeds_dir), "--json"])
+def test_cli_quotes_json_links_speakers_to_entities(seeds_dir: Path) -> None:
+    seed = next(seeds_dir.glob("001_*.txt"))
+    result = CliRunner().invoke(app, ["quotes", str(seed), "--json"])
     assert result.exit_code == 0
     rows = json.loads(result.stdout)
-    assert {"speaker", "content", "sentence", "chain", "kind", "polarity", "verb", "article"} <= set(rows[0])
+    assert {"speaker", "content", "sentence", "chain", "kind", "polarity", "verb", "article",
+            "speaker_entity"} <= set(rows[0])
+    linked = {r["speaker"]["text"]: r["speaker_entity"]["canonical"] for r in rows if r["speaker_entity"]}
+    assert "حرشاوي" in linked["جلال حرشاوي"]
+    assert "المسماري" in linked["المسماري"]
