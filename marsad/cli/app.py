@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import logging
 import os
+import secrets
 import sys
+import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,12 +17,16 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from marsad.brief.render import FORMATS as BRIEF_FORMATS
+from marsad.brief.render import brief_html, brief_json, brief_markdown
+from marsad.brief.story import story_brief
 from marsad.claims.align import Alignment, align_articles, alignment_json
 from marsad.claims.pairs_io import read_pairs
 from marsad.claims.quotes import find_statements
 from marsad.claims.stance import LABELS as STANCE_LABELS
 from marsad.claims.stance import classify_pairs_proba
-from marsad.cli.output import article_json, print_json, statement_json, summary_json, timeline_json
+from marsad.claims.subjects import EntityIndex
+from marsad.cli.output import article_json, print_json, statement_json, story_json, summary_json, timeline_json
 from marsad.dates.timeline import timeline
 from marsad.entities.resolve import entity_json, extract_entities
 from marsad.entities.tagger import tag_conll
@@ -28,7 +34,12 @@ from marsad.errors import MarsadError
 from marsad.ingest.sources import Metadata
 from marsad.pipeline import IngestReport, clean_inputs, ingest
 from marsad.records import Article, Problem
+from marsad.store.base import StoryFilter
 from marsad.store.sqlite import SQLiteStore
+from marsad.stories.assign import RebuildReport, assign_new
+from marsad.stories.assign import rebuild as stories_rebuild
+from marsad.stories.query import list_stories
+from marsad.stories.records import Story
 
 app = typer.Typer(
     help="marsad: a deduplicated, source-attributed picture of events from piles of news articles.",
@@ -207,7 +218,10 @@ def quotes_command(
 ) -> None:
     """Attributed statements: direct and indirect speech, denials, with speaker and chain."""
     articles, failed = _clean_all(paths, Metadata(outlet=source, published=published))
-    statements = [s for a in articles for s in find_statements(a)]
+    with _progress() as progress:
+        progress.add_task(f"finding the entities of {len(articles)} articles", total=None)
+        entities = EntityIndex(extract_entities(articles))
+    statements = [s for a in articles for s in find_statements(a, entities)]
     if as_json:
         print_json([statement_json(s) for s in statements])
     else:
@@ -247,9 +261,9 @@ def _print_alignment(alignment: Alignment) -> None:
         out.print(f"[bold]{escape(group.claims[0].span.text)}[/bold] [dim]({tag})[/dim]", highlight=False)
         for claim in group.claims[1:]:
             out.print(f"    = {escape(claim.outlet or claim.article)}: {escape(claim.span.text)}", highlight=False)
-        for a, b, reason in group.contradictions:
-            out.print(f"    [red]≠[/red] {escape(a.outlet or a.article)} / {escape(b.outlet or b.article)}: "
-                      f"{escape(reason)}", highlight=False)
+        for c in group.contradictions:
+            out.print(f"    [red]≠[/red] {escape(c.against.outlet or c.against.article)} / "
+                      f"{escape(c.claim.outlet or c.claim.article)}: {escape(c.reason)}", highlight=False)
     for category, points in alignment.series.items():
         values = ", ".join(f"{p.day}: {p.value}" for p in points)
         out.print(f"[bold]{category}[/bold] over time: {values}", highlight=False)
@@ -322,6 +336,111 @@ def stance_command(
     writer = csv.writer(sys.stdout)
     writer.writerow(["s1", "s2", "stance"])
     writer.writerows((s1, s2, label) for (s1, s2), label in zip(pairs, labels, strict=True))
+
+
+@app.command("stories")
+def stories_command(
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="Files or directories to group; none: the stories of --db.")
+    ] = None,
+    db: Annotated[
+        Path | None, typer.Option("--db", help="Store to read (and ingest PATHs into); default: a temporary one.")
+    ] = None,
+    outlet: Annotated[str | None, typer.Option(help="Only stories this outlet covered.")] = None,
+    since: Annotated[str | None, typer.Option(help="Only stories with an article on or after YYYY-MM-DD.")] = None,
+    until: Annotated[str | None, typer.Option(help="Only stories with an article on or before YYYY-MM-DD.")] = None,
+    limit: Annotated[int, typer.Option(help="How many stories, most recently active first.")] = 1000,
+    rebuild: Annotated[bool, typer.Option(help="Re-cluster the whole store in date order; report what moved.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Group articles into events and events into stories, with each one's coverage."""
+    if not paths and db is None:
+        db = Path(os.environ.get("MARSAD_DB", DEFAULT_DB))
+    with tempfile.TemporaryDirectory() as scratch:
+        store = _open(db or Path(scratch) / "stories.db", must_exist=not paths)
+        failed = False
+        if paths:
+            report = ingest(paths, store, Metadata())
+            for problem in report.problems:
+                err.print(f"[red]error[/red] {escape(str(problem))}", highlight=False, soft_wrap=True)
+            failed = not report.ok
+        assign_new(store)
+        if rebuild:
+            _print_rebuild(stories_rebuild(store))
+        found = list_stories(store, StoryFilter(outlet=outlet, since=since, until=until), limit=limit)
+        store.close()
+    if as_json:
+        print_json({"stories": [story_json(s) for s in found]})
+    else:
+        _print_stories(found)
+    raise typer.Exit(1 if failed else 0)
+
+
+def _print_stories(stories: list[Story]) -> None:
+    for story in stories:
+        outlets = ", ".join(o.outlet for o in story.coverage.outlets)
+        out.print(f"[bold]{escape(story.title)}[/bold]  ({len(story.events)} events, {outlets})", highlight=False)
+        for event in story.events:
+            out.print(f"  • {escape(event.title)}  [{(event.first_published or '')[:10]}]", highlight=False)
+            for a in event.articles:
+                out.print(f"      {a.id}  {(a.published or '')[:10]}  {escape(a.outlet or '')}", highlight=False)
+
+
+def _print_rebuild(report: RebuildReport) -> None:
+    err.print(
+        f"rebuilt {report.articles} articles into {report.events} events and {report.stories} stories;"
+        f" agreement with the incremental map (B-cubed F1): events {report.event_agreement:.3f},"
+        f" stories {report.story_agreement:.3f}; {report.moved_articles} articles changed event company",
+        highlight=False,
+    )
+
+
+@app.command("brief")
+def brief_command(
+    story: Annotated[str, typer.Argument(metavar="STORY", help="Story id (see `marsad stories --db FILE`).")],
+    db: DbOption = Path(DEFAULT_DB),
+    fmt: Annotated[str, typer.Option("--format", help="md, html or json.")] = "md",
+    link_base: Annotated[
+        str, typer.Option(help="Where `marsad serve` runs: citations link to its article pages.")
+    ] = "http://127.0.0.1:8000",
+) -> None:
+    """The story brief: what happened, timeline, who said what, where outlets differ, single-source
+    claims, coverage; every line cites the sentences it comes from."""
+    if fmt not in BRIEF_FORMATS:
+        err.print(f"[red]error[/red] --format must be one of {', '.join(BRIEF_FORMATS)}, not {escape(fmt)!r}")
+        raise typer.Exit(2)
+    store = _open(db, must_exist=True)
+    with _progress() as progress:
+        progress.add_task("reading the story's claims", total=None)
+        found = story_brief(store, story)
+    store.close()
+    if found is None:
+        err.print(f"[red]error[/red] no story {escape(story)!r} in {db}: list them with `marsad stories --db {db}`")
+        raise typer.Exit(1)
+    if fmt == "json":
+        print_json(brief_json(found, link_base))
+    else:
+        sys.stdout.write(brief_html(found, link_base) if fmt == "html" else brief_markdown(found, link_base))
+
+
+@app.command("serve")
+def serve_command(
+    db: DbOption = Path(DEFAULT_DB),
+    host: Annotated[str, typer.Option(help="Address to bind; beyond localhost a token is required.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    token: Annotated[
+        str | None, typer.Option(help="Token every request must carry (env MARSAD_TOKEN).", envvar="MARSAD_TOKEN")
+    ] = None,
+    uploads: Annotated[Path | None, typer.Option(help="Folder for uploaded files (default: a temporary one).")] = None,
+) -> None:
+    """The web interface and HTTP API (pages at /, API under /api, description at /docs)."""
+    from marsad.web.server import LOCAL_HOSTS, serve  # the web stack loads only for this command
+
+    if host not in LOCAL_HOSTS and not token:
+        token = secrets.token_urlsafe(24)
+        err.print(f"serving beyond localhost: every request needs the token; open http://{host}:{port}/?token={token}")
+    out.print(f"marsad serving {db} at http://{host}:{port}/ (API description: /docs)", highlight=False)
+    serve(db, host, port, token, uploads)
 
 
 def _clean_all(paths: list[str], defaults: Metadata) -> tuple[list[Article], bool]:

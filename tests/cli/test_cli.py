@@ -217,7 +217,7 @@ def test_list_json(examples_db: tuple[Path, dict[str, Any]]) -> None:
     assert len(rows) == report["articles_in_store"]
     assert len({r["id"] for r in rows}) == len(rows)
     keys = {"id", "title", "outlet", "published", "language", "machine_translation",
-            "duplicate_of", "origin"}
+            "duplicate_of", "origin", "url", "input_id"}
     assert all(set(r) == keys for r in rows)
     assert all(r["origin"].startswith(EXAMPLES + "/") for r in rows)
     sidecar = json.loads((REPO / EXAMPLES / "meta.json").read_text(encoding="utf-8"))
@@ -306,3 +306,16 @@ def test_search_text_output_and_no_match(seeds_db: Path) -> None:
     result = run("search", "كلمةلاتوجدابدا", "--db", str(seeds_db))
     assert result.stdout == "" and result.stderr.strip() == "no match"
     assert run_json("search", "كلمةلاتوجدابدا", "--db", str(seeds_db)) == []
+
+
+def test_stories_json_on_paths_and_on_a_store(tmp_path: Path) -> None:
+    db = tmp_path / "stories.db"
+    stories = run_json("stories", str(REPO / EXAMPLES), "--db", str(db))["stories"]
+    article_keys = {"id", "outlet", "title", "published", "url", "input_id", "origin"}
+    assert all(article_keys <= set(a) for s in stories for e in s["events"] for a in e["articles"])
+    assert all({"outlets", "first_reporter", "copies", "silent_outlets"} <= set(s) for s in stories)
+    placed = [a["id"] for s in stories for e in s["events"] for a in e["articles"]]
+    assert len(placed) == len(set(placed)) == len(listing(db))  # every article in exactly one event
+    assert run_json("stories", "--db", str(db)) == {"stories": stories}
+    rebuilt = run("stories", "--db", str(db), "--rebuild")
+    assert "agreement with the incremental map" in rebuilt.stderr
