@@ -122,7 +122,8 @@ class SQLiteStore(Store):
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
-        terms = [t for t in fold(query).split() if t.strip('"')]
+        printable = "".join(ch if ch.isprintable() else " " for ch in query)  # FTS5 stops at a NUL
+        terms = [t for t in fold(printable).split() if t.strip('"')]
         if not terms:
             return []
         match = " ".join('"' + t.replace('"', "") + '"' for t in terms)

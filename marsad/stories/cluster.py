@@ -56,6 +56,10 @@ CROSS_LINGUAL_MIN_SIMILARITY = 0.88
 CANDIDATE_TERMS = 10
 """How many of an article's heaviest terms are looked up to find candidate events and stories."""
 
+IDF_FULL_AFTER = 30
+"""Below this many articles, document frequencies say little (in nine articles about one explosion the
+port's name is in all nine and would weigh nothing), so IDF is scaled down towards plain term counts."""
+
 MAX_POSTINGS_SCANNED = 200
 """At most this many clusters, the latest to take a term, are looked at per term (bounds the cost per article)."""
 
@@ -196,7 +200,9 @@ class StoryClusterer:
         return {t: w / norm for t, w in raw.items()}
 
     def _idf(self, term: str) -> float:
-        return math.log((self.documents + 1) / (self.df[term] + 1)) + 1.0
+        """Smoothed IDF, flattened while the collection is smaller than `IDF_FULL_AFTER` articles."""
+        damping = min(1.0, self.documents / IDF_FULL_AFTER)
+        return 1.0 + math.log((self.documents + 1) / (self.df[term] + 1)) * damping
 
     def _join(self, profile: Profile, vector: Vector, event_id: str, story_id: str) -> None:
         day = _day(profile.published)

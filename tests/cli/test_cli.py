@@ -308,6 +308,12 @@ def test_search_text_output_and_no_match(seeds_db: Path) -> None:
     assert run_json("search", "كلمةلاتوجدابدا", "--db", str(seeds_db)) == []
 
 
+def test_search_survives_control_characters(seeds_db: Path) -> None:
+    """A NUL once ended the FTS5 query string mid-quote (found by the API fuzz)."""
+    assert run_json("search", "\x00", "--db", str(seeds_db)) == []
+    assert SEED_REUTERS in {Path(h["origin"]).name for h in run_json("search", "حفتر\x00", "--db", str(seeds_db))}
+
+
 def test_stories_json_on_paths_and_on_a_store(tmp_path: Path) -> None:
     db = tmp_path / "stories.db"
     stories = run_json("stories", str(REPO / EXAMPLES), "--db", str(db))["stories"]

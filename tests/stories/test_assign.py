@@ -38,6 +38,15 @@ def test_seeds_form_one_story_with_the_call_as_one_event(seeds_dir: Path, tmp_pa
     assert len(story.coverage.outlets) == 5
 
 
+def test_example_corpus_is_one_story(tmp_path: Path) -> None:
+    """Nine articles on one port explosion, in two languages, over a week: one story of several events."""
+    store = SQLiteStore(tmp_path / "examples.db")
+    ingest([str(REPO / "examples" / "corpus")], store)
+    [story] = list_stories(store)
+    assert len(story.article_ids) == store.count()
+    assert len(story.events) >= 3  # the blast, the arrest, the later death toll are different happenings
+
+
 def test_english_wire_joins_its_arabic_coverage(tmp_path: Path) -> None:
     """The example corpus's English wire and its Arabic machine translation share an event."""
     store = SQLiteStore(tmp_path / "examples.db")
