@@ -27,6 +27,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+from ant import ANT
+
 from marsad.claims.align import align_claims, embed_claims, find_copies
 from marsad.claims.embed import BATCH_SIZE
 from marsad.claims.extract import Claim, article_claims
@@ -35,7 +37,7 @@ from marsad.entities.resolve import extract_entities
 from marsad.pipeline import clean_inputs
 from marsad.records import Article
 
-DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "corpora" / "ant-2018.jsonl.gz"
+DEFAULT_CORPUS = ANT
 STAGES = ("entities", "extraction", "embedding", "alignment")
 
 

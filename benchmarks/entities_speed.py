@@ -16,13 +16,13 @@ compare across machines. The ANT corpus is read in place (../shared/data), never
 from __future__ import annotations
 
 import argparse
-import gzip
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
+from ant import ANT, write_head
 from rapidfuzz import fuzz, process
 
 from marsad.entities.mentions import extract_mentions
@@ -32,19 +32,14 @@ from marsad.entities.tagger import tag_tokens
 from marsad.pipeline import clean_inputs
 from marsad.records import Article
 
-DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "data" / "corpora" / "ant-2018.jsonl.gz"
+DEFAULT_CORPUS = ANT
 T = TypeVar("T")
 
 
 def _articles(corpus: Path, limit: int) -> list[Article]:
     """The first `limit` ANT articles, cleaned (through a temporary JSONL file)."""
     with tempfile.TemporaryDirectory() as tmp:
-        subset = Path(tmp) / "ant.jsonl"
-        with gzip.open(corpus, "rt", encoding="utf-8") as source, subset.open("w", encoding="utf-8") as out:
-            for count, line in enumerate(source):
-                if count >= limit:
-                    break
-                out.write(line)
+        subset = write_head(corpus, limit, Path(tmp) / "ant.jsonl")
         return [a for a in clean_inputs([str(subset)]) if isinstance(a, Article)]
 
 

@@ -15,7 +15,6 @@ what compare across machines.
 from __future__ import annotations
 
 import argparse
-import gzip
 import html
 import json
 import tempfile
@@ -24,12 +23,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import trafilatura
+from ant import ANT, write_head
 from datasketch import MinHash, MinHashLSH
 
 from marsad.pipeline import ingest
 from marsad.store.sqlite import SQLiteStore
 
-DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared/data/corpora/ant-2018.jsonl.gz"
+DEFAULT_CORPUS = ANT
 
 
 def main() -> None:
@@ -41,7 +41,7 @@ def main() -> None:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
-        corpus = _subset(args.corpus, args.limit, Path(tmp))
+        corpus = write_head(args.corpus, args.limit, Path(tmp) / "corpus.jsonl")
         records = [json.loads(line) for line in corpus.open("rb")]
         n = len(records)
         print(f"corpus: {args.corpus.name}, {n} articles")
@@ -63,16 +63,6 @@ def main() -> None:
     print(f"ingested {report.ingested}, exact duplicates {report.exact_duplicates}, "
           f"near duplicates {report.near_duplicates}, reuse links {report.reuse_links}, "
           f"problems {len(report.problems)}")
-
-
-def _subset(corpus: Path, limit: int, tmp: Path) -> Path:
-    out = tmp / "corpus.jsonl"
-    with gzip.open(corpus, "rb") as src, out.open("wb") as dst:
-        for number, line in enumerate(src):
-            if limit and number >= limit:
-                break
-            dst.write(line)
-    return out
 
 
 def _rate(n: int, work: Callable[[], object]) -> float:

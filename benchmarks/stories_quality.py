@@ -14,12 +14,11 @@ that favours the baseline). Needs the `train` extra (scikit-learn).
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from ant import records
 from sklearn.cluster import AgglomerativeClustering
 from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -29,13 +28,11 @@ from marsad.text.normalize import fold
 
 REPO = Path(__file__).resolve().parents[1]
 WINDOWS = REPO / "benchmarks" / "data" / "stories"
-ANT = REPO.parent / "shared" / "data" / "corpora" / "ant-2018.jsonl.gz"
 
 
 def load_records(ids: set[str]) -> list[dict[str, Any]]:
     """The ANT records with these ids, in corpus order."""
-    with gzip.open(ANT, "rt", encoding="utf-8") as handle:
-        return [r for r in map(json.loads, handle) if r["id"] in ids]
+    return [r for r in records() if r["id"] in ids]
 
 
 def baseline(records: list[dict[str, Any]], gold: Labels) -> dict[str, tuple[float, float]]:

@@ -16,13 +16,11 @@ have). Needs the `train` extra (scikit-learn, scipy).
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import time
-from pathlib import Path
 from typing import Any
 
 import numpy as np
+from ant import records
 from scipy.cluster.hierarchy import fcluster, linkage
 from sklearn.feature_extraction.text import TfidfVectorizer
 
@@ -30,17 +28,14 @@ from marsad.stories.cluster import StoryClusterer
 from marsad.stories.profile import profile_from_text
 from marsad.text.normalize import fold
 
-ANT = Path(__file__).resolve().parents[2] / "shared" / "data" / "corpora" / "ant-2018.jsonl.gz"
 BASELINE_MAX = 10_000
 BASELINE_THRESHOLD = 0.75  # the baseline's best event-level distance on the dev windows (stories_quality.py)
 
 
 def load(limit: int | None) -> list[dict[str, Any]]:
     """ANT records with text, in publication order (the first `limit` of them)."""
-    with gzip.open(ANT, "rt", encoding="utf-8") as handle:
-        records = [r for r in map(json.loads, handle) if r.get("text")]
-    records.sort(key=lambda r: r.get("published") or "")
-    return records[:limit] if limit else records
+    texts = sorted((r for r in records() if r.get("text")), key=lambda r: r.get("published") or "")
+    return texts[:limit] if limit else texts
 
 
 def run_marsad(records: list[dict[str, Any]]) -> tuple[float, int, int]:

@@ -12,55 +12,31 @@ in the background worker); the last line times the entities of one article compu
 from __future__ import annotations
 
 import argparse
-import gzip
 import random
-import socket
 import sqlite3
 import statistics
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
-import uvicorn
+from ant import ANT, write_head
 
 from marsad.ingest.sources import Metadata
 from marsad.pipeline import ingest
 from marsad.store.sqlite import SQLiteStore
 from marsad.text.normalize import fold
 from marsad.web.app import create_app
+from marsad.web.server import serving_in_background
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEEDS = SHARED / "seeds"
-ANT = SHARED / "data/corpora/ant-2018.jsonl.gz"
-
-
-@contextmanager
-def serving(db: Path, uploads: Path) -> Iterator[str]:
-    """A live server over `db`; yields its base URL."""
-    app = create_app(db, upload_dir=uploads)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        app.state.marsad.close()
 
 
 def seeds_to_story(tmp: Path) -> None:
     """Upload the seeds (with meta.json) and time until the story page shows its brief."""
-    with serving(tmp / "seeds.db", tmp / "uploads-seeds") as base:
+    with serving_in_background(create_app(tmp / "seeds.db", upload_dir=tmp / "uploads-seeds")) as base:
         files = [("files", (p.name, p.read_bytes())) for p in sorted(SEEDS.iterdir())]
         start = time.perf_counter()
         job = httpx.post(f"{base}/api/ingest", files=files, timeout=60).json()
@@ -76,12 +52,7 @@ def seeds_to_story(tmp: Path) -> None:
 
 def ant_store(tmp: Path, articles: int) -> Path:
     """The first `articles` ANT articles (0 = all) ingested into a fresh store."""
-    corpus = tmp / "ant.jsonl"
-    with gzip.open(ANT, "rb") as src, corpus.open("wb") as dst:
-        for number, line in enumerate(src):
-            if articles and number >= articles:
-                break
-            dst.write(line)
+    corpus = write_head(ANT, articles, tmp / "ant.jsonl")
     db = tmp / "ant.db"
     store = SQLiteStore(db)
     start = time.perf_counter()
@@ -127,7 +98,8 @@ def page_latency(db: Path, tmp: Path, requests: int) -> None:
 
     print(f"page latency, {count} articles in the store ({requests} requests each):")
     report("floor: plain SQLite FTS query + rows", timed(fts_floor, requests))
-    with serving(db, tmp / "uploads-ant") as base, httpx.Client(base_url=base, timeout=600) as client:
+    app = create_app(db, upload_dir=tmp / "uploads-ant")
+    with serving_in_background(app) as base, httpx.Client(base_url=base, timeout=600) as client:
         unseen = iter(fresh)
         report("article entities on demand (?wait=true, NER)",
                timed(lambda: client.get(f"/api/articles/{next(unseen)}", params={"wait": "true"}), len(fresh)))

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import uvicorn
+from fastapi import FastAPI
 
 from marsad.errors import MarsadError
 from marsad.web.app import create_app
@@ -23,3 +29,24 @@ def serve(db: Path, host: str = "127.0.0.1", port: int = 8000, token: str | None
     """Serve the store at `db` until interrupted."""
     check_binding(host, token)
     uvicorn.run(create_app(db, token, upload_dir), host=host, port=port, log_level="warning")
+
+
+@contextmanager
+def serving_in_background(app: FastAPI) -> Iterator[str]:
+    """Serve `app` on a free local port in a daemon thread (for tests and benchmarks); yield its base URL.
+
+    On leaving, the server stops and the application's worker threads with it."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started and thread.is_alive():
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        app.state.marsad.close()

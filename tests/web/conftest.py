@@ -3,8 +3,6 @@ corpus ingested into it once: the story analysis (NER, claim alignment) is the s
 
 from __future__ import annotations
 
-import socket
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,10 +10,10 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 
 from marsad.web.app import create_app
+from marsad.web.server import serving_in_background
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples" / "corpus"
@@ -41,19 +39,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     folder = tmp_path_factory.mktemp("web")
     app = create_app(folder / "web.db", upload_dir=folder / "uploads")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    started = threading.Event()
-    while not server.started and thread.is_alive():
-        started.wait(0.05)
-    yield Served(f"http://127.0.0.1:{port}", app, folder / "web.db")
-    server.should_exit = True
-    thread.join(10)
-    app.state.marsad.close()
+    with serving_in_background(app) as url:
+        yield Served(url, app, folder / "web.db")
 
 
 def ingest_files(base: str, paths: list[Path], **form: str) -> dict[str, Any]:
