@@ -43,18 +43,17 @@ class Profile:
     language: str
     terms: dict[str, float]  # stem -> weight (title words count TITLE_WEIGHT, lead words 1)
     links: list[str] = field(default_factory=list)  # earlier articles this one copies (dedupe links)
-    embedding: list[float] | None = None  # title+lead embedding, computed only for cross-lingual matching
 
     def encode(self) -> bytes:
         """The compact stored form."""
-        data = {"p": self.published, "l": self.language, "t": self.terms, "k": self.links, "e": self.embedding}
+        data = {"p": self.published, "l": self.language, "t": self.terms, "k": self.links}
         return zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(), 6)
 
     @classmethod
     def decode(cls, article_id: str, blob: bytes) -> Profile:
         """Read a profile back from its stored form."""
         data = json.loads(zlib.decompress(blob))
-        return cls(article_id, data["p"], data["l"], data["t"], data["k"], data["e"])
+        return cls(article_id, data["p"], data["l"], data["t"], data["k"])
 
 
 def profile_of(article: Article, links: list[str] | None = None) -> Profile:
@@ -71,7 +70,7 @@ def profile_from_text(
     weights: dict[str, float] = {}
     for term in terms(title):
         weights[term] = weights.get(term, 0.0) + TITLE_WEIGHT
-    for term in terms(" ".join(body.split()[:LEAD_WORDS])):
+    for term in terms(_lead(body)):
         weights[term] = weights.get(term, 0.0) + 1.0
     return Profile(article_id, published[:10] if published else None, language, weights, list(links or []))
 
@@ -83,8 +82,13 @@ def terms(text: str) -> list[str]:
 
 def lead_text(article: Article) -> str:
     """The title and lead as one text (what gets embedded for cross-lingual matching)."""
-    lead = " ".join(article.body.split()[:LEAD_WORDS])
+    lead = _lead(article.body)
     return f"{article.title}. {lead}" if article.title else lead
+
+
+def _lead(body: str) -> str:
+    """The first `LEAD_WORDS` words of the body."""
+    return " ".join(body.split()[:LEAD_WORDS])
 
 
 @lru_cache(maxsize=131072)

@@ -37,7 +37,7 @@ def _story(store: Store, story_id: str, all_outlets: Sequence[str]) -> Story | N
         )
     )
     articles = [a for _, a in members]
-    main = max(events, key=lambda e: (len(e.articles), -events.index(e)))
+    main = max(events, key=lambda e: len(e.articles))  # the earliest of the largest: max keeps the first
     return Story(
         id=story_id,
         title=main.title,
