@@ -1,10 +1,13 @@
-"""The pipeline, in one place: ingest -> clean -> dedupe -> store -> stories.
+"""The pipeline, in one place: ingest -> clean -> dedupe -> understand -> stories -> store.
 
 Documents are read in chunks. For each chunk the outlets' template-line
 statistics are updated first (cross-document evidence), then every document is
-cleaned, deduplicated against the store and written. A bad document becomes a
-`Problem` and the batch goes on. At the end the new articles are placed, in
-publication order, into the store's events and stories.
+cleaned, deduplicated against the store and written; the new articles are
+understood (in worker processes: `understand.workers`), and placed in
+publication order into the store's events and stories. A chunk is one unit of
+work: its articles, annotations and assignments are committed together, so a
+crash never leaves an article without its story. A bad document becomes a
+`Problem` and the batch goes on.
 """
 
 from __future__ import annotations
@@ -23,13 +26,16 @@ from marsad.ingest.formats import Item
 from marsad.ingest.sources import Metadata, read_inputs
 from marsad.records import Article, Problem, RawDocument
 from marsad.store.base import Store, StoredArticle
-from marsad.stories.assign import assign_new
+from marsad.stories.assign import StoryPlacer, profile_of_stored
 from marsad.stories.profile import Profile, profile_of
 from marsad.text.normalize import fold
+from marsad.understand.annotation import Annotation
+from marsad.understand.storage import save_annotations
+from marsad.understand.workers import Understanding
 
 log = logging.getLogger(__name__)
 
-CHUNK_SIZE = 500
+CHUNK_SIZE = 200
 
 
 @dataclass
@@ -41,6 +47,7 @@ class IngestReport:
     exact_duplicates: int = 0
     near_duplicates: int = 0
     reuse_links: int = 0
+    understood: int = 0
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -56,24 +63,43 @@ def ingest(
     store: Store,
     defaults: Metadata | None = None,
     on_item: Progress | None = None,
+    understanding: Understanding | None = None,
+    on_understood: Progress | None = None,
 ) -> IngestReport:
-    """Read, clean, deduplicate and store every document under `paths`."""
+    """Read, clean, deduplicate, understand (unless `understanding` is None) and store every
+    document under `paths`; place the new articles in the store's events and stories."""
     report = IngestReport()
     dedupe = Deduplicator(store)
-    profiles: list[Profile] = []
+    placer = StoryPlacer(store)
+    placer.place([profile_of_stored(store, i) for i in store.unassigned()])  # left by an older version
     for chunk in _chunks(read_inputs(paths, defaults), CHUNK_SIZE):
         docs = _new_documents(chunk, store, report)
         lines = [split_lines(doc.text) for doc in docs]
         _count_template_lines(docs, lines, store)
+        stored: list[tuple[Article, Profile]] = []
         for doc, doc_lines in zip(docs, lines, strict=True):
             article = _clean(doc, doc_lines, store, report)
             if article is not None:
-                profiles.append(_store(article, doc, dedupe, store, report))
-        store.commit()
+                stored.append((article, _store(article, doc, dedupe, store, report)))
         if on_item:
             on_item(len(chunk))
-    assign_new(store, profiles)
+        if understanding is not None:
+            _understand([a for a, _ in stored], store, understanding, report, on_understood)
+        placer.place([profile for _, profile in stored])
+        store.commit()
     return report
+def reannotate(
+    store: Store, article_ids: Sequence[str], understanding: Understanding, on_done: Progress | None = None
+) -> int:
+    """Understand these stored articles again and replace their annotations, a chunk at a time
+    (each chunk committed, so an interrupted run keeps what it did); returns how many."""
+    done = 0
+    for start in range(0, len(article_ids), CHUNK_SIZE):
+        articles = [a for a in (store.article(i) for i in article_ids[start : start + CHUNK_SIZE]) if a]
+        save_annotations(store, _annotations(articles, understanding, on_done))
+        store.commit()
+        done += len(articles)
+    return done
 
 
 def clean_inputs(paths: Sequence[str], defaults: Metadata | None = None) -> Iterator[Article | Problem]:
@@ -133,6 +159,25 @@ def _clean(
         problem = Problem(doc.origin, f"internal error while cleaning ({type(exc).__name__}: {exc})")
     report.problems.append(problem)
     return None
+
+
+def _understand(
+    articles: list[Article], store: Store, understanding: Understanding, report: IngestReport,
+    on_understood: Progress | None,
+) -> None:
+    """Annotate the chunk's new articles and write the annotations."""
+    annotations = _annotations(articles, understanding, on_understood)
+    save_annotations(store, annotations)
+    report.understood += len(annotations)
+
+
+def _annotations(articles: list[Article], understanding: Understanding, on_done: Progress | None) -> list[Annotation]:
+    annotations = []
+    for annotation in understanding.map(articles):
+        annotations.append(annotation)
+        if on_done:
+            on_done(1)
+    return annotations
 
 
 def _checked(article: Article, doc: RawDocument) -> Article:

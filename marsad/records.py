@@ -8,8 +8,11 @@ derived for matching and never stored in place of the original.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from dataclasses import asdict, dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from marsad.understand.annotation import Annotation
 
 ParagraphKind = Literal["title", "subheading", "body"]
 LinkKind = Literal["exact", "near", "reuse"]
@@ -112,6 +115,8 @@ class Article:
     encoding: str = "utf-8"
     extra: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # What the understand stage read out of the article, once it has run (stored apart from the record).
+    annotation: Annotation | None = field(default=None, compare=False, repr=False)
 
     @property
     def body(self) -> str:
@@ -121,8 +126,10 @@ class Article:
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict of the whole record."""
-        return asdict(self)
+        """A JSON-ready dict of the record (its annotation left out)."""
+        record = asdict(replace(self, annotation=None))
+        del record["annotation"]
+        return record
 
 
 @dataclass(frozen=True)
@@ -150,3 +157,4 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.origin.path}:{self.origin.locator}" if self.origin.locator else self.origin.path
         return f"{where}: {self.reason}"
+

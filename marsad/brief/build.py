@@ -36,11 +36,11 @@ from marsad.brief.model import (
     SeriesPoint,
     TimelinePoint,
 )
-from marsad.claims.align import Alignment, ClaimGroup, align_articles
+from marsad.claims.align import Alignment, ClaimGroup
 from marsad.claims.extract import Claim
-from marsad.claims.quotes import find_statements
-from marsad.dates.timeline import timeline
 from marsad.records import Article, Link
+from marsad.relate.story import align_story, story_timeline
+from marsad.understand.annotation import annotation_of
 
 # A brief reads at most this many articles of a story (claim alignment embeds
 # every clause, about 40 a second on two cores): the first of each outlet, then
@@ -59,11 +59,11 @@ def build_brief(
     left_out: int = 0,
     alignment: Alignment | None = None,
 ) -> Brief:
-    """The brief of `articles` (one story): `links` are the store's links among them,
+    """The brief of understood `articles` (one story): `links` are the store's links among them,
     `all_outlets` the outlets of the corpus (those absent are silent), `left_out`
     how many articles of the story were not passed in, `alignment` their claim
     alignment when already computed."""
-    alignment = alignment if alignment is not None else align_articles(articles)
+    alignment = alignment if alignment is not None else align_story(articles)
     machine = {a.id for a in articles if a.machine_translation.flagged}
     outlets = tuple(sorted({_outlet(a.outlet) for a in articles}))
     happened = [_point(g, machine) for g in alignment.groups if not g.single_source]
@@ -172,7 +172,7 @@ def _timeline(articles: Sequence[Article]) -> tuple[TimelinePoint, ...]:
     by_id = {a.id: a for a in articles}
     seen: set[tuple[str, str, str]] = set()
     points = []
-    for entry in timeline(articles):
+    for entry in story_timeline(articles):
         key = (entry.date.isoformat(), entry.article, entry.sentence)
         if key in seen:
             continue
@@ -187,7 +187,7 @@ def _timeline(articles: Sequence[Article]) -> tuple[TimelinePoint, ...]:
 def _said(articles: Sequence[Article]) -> tuple[Said, ...]:
     said = []
     for article in sorted(articles, key=_date_key):
-        for st in find_statements(article):
+        for st in annotation_of(article).statements:
             citation = cite(article, st.content.start, st.content.end)
             said.append(Said(st.speaker.text if st.speaker else None, tuple(st.chain), st.verb, st.polarity, citation))
     return tuple(said)

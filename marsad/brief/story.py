@@ -1,4 +1,4 @@
-"""The brief of a stored story: its articles read back from the store."""
+"""The brief of a stored story: its articles and their annotations read back from the store."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from marsad.brief.model import Brief
 from marsad.records import Article
 from marsad.store.base import Store
 from marsad.stories.query import get_story
+from marsad.understand.storage import read_understood
 
 
 def story_articles(store: Store, story_id: str) -> tuple[str, list[Article]] | None:
@@ -24,6 +25,6 @@ def story_brief(store: Store, story_id: str, limit: int = MAX_BRIEF_ARTICLES) ->
     if found is None:
         return None
     title, articles = found
-    chosen = choose_articles(articles, limit)
+    chosen = read_understood(store, [a.id for a in choose_articles(articles, limit)])
     links = store.links_among([a.id for a in chosen])
     return build_brief(chosen, links, title, store.outlets(), left_out=len(articles) - len(chosen))

@@ -1,9 +1,9 @@
 """Claim alignment across outlets: groups of claims that say the same thing, who supports
 each group, what contradicts it, which claims rest on one outlet, and number series.
 
-The stages, in order (`align_articles`): entities resolved once on the article
-set; claims of each article with their subject entities; one embedding per
-claim; then `align_claims`:
+The input is the claims of a set of articles with their subject entities and
+one embedding each (`marsad.relate.story.align_story` reads them from the
+articles' annotations); `align_claims` then does:
 
 - Grouping: single-link over pairs of claims from different articles, not dated
   far apart, whose multilingual-e5 cosine is at least `GROUP_MIN_COSINE` and
@@ -40,11 +40,10 @@ from marsad.claims.contradict import (
     stance_contradictions,
 )
 from marsad.claims.embed import DIM, embed
-from marsad.claims.extract import Claim, article_claims
+from marsad.claims.extract import Claim
 from marsad.claims.pair_features import token_keys, words
-from marsad.claims.subjects import EntityIndex, EntityRef, shared_entities
+from marsad.claims.subjects import EntityRef, shared_entities
 from marsad.dedupe.detector import MIN_SHARED_SENTENCES, sentence_fingerprints
-from marsad.entities.resolve import Entity, extract_entities
 from marsad.records import Article
 from marsad.text.normalize import fold
 
@@ -115,16 +114,6 @@ class Alignment:
 
     groups: list[ClaimGroup]
     series: dict[str, list[SeriesPoint]]
-
-
-def align_articles(articles: Sequence[Article], entities: Sequence[Entity] | None = None) -> Alignment:
-    """Group the claims of `articles`, find contradictions, single sources and series.
-
-    `entities` are those of `extract_entities(articles)`, computed here when not given.
-    """
-    index = EntityIndex(extract_entities(articles) if entities is None else entities)
-    claims = [c for a in articles for c in article_claims(a, index)]
-    return align_claims(claims, embed_claims(claims), find_copies(articles))
 
 
 def embed_claims(claims: Sequence[Claim]) -> NDArray[np.float32]:

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
 from marsad.claims.quantities import Quantity, find_quantities
-from marsad.claims.quotes import Statement, find_statements
+from marsad.claims.quotes import Statement, find_statements, with_speaker_entity
 from marsad.claims.subjects import EntityIndex, EntityRef
 from marsad.dates.timeline import TimelineEntry, article_timeline
 from marsad.records import Article, Span
@@ -43,9 +44,17 @@ class Claim:
 
 def article_claims(article: Article, entities: EntityIndex | None = None) -> list[Claim]:
     """The claims of one article, in text order (with subject entities if `entities` is given)."""
+    return claims_of(article, find_statements(article, entities), article_timeline(article), entities)
+
+
+def claims_of(
+    article: Article,
+    statements: Sequence[Statement],
+    dates: Sequence[TimelineEntry],
+    entities: EntityIndex | None = None,
+) -> list[Claim]:
+    """The claims of one article from its statements and dated expressions, found before."""
     body = [p for p in article.paragraphs if p.kind == "body"]
-    statements = find_statements(article, entities)
-    dates = article_timeline(article)
     claims = []
     for sentence in article.sentences:
         if not any(p.start <= sentence.start < p.end for p in body):
@@ -63,6 +72,21 @@ def article_claims(article: Article, entities: EntityIndex | None = None) -> lis
                 entities=_subjects(entities, article.id, clause, statement),
             ))
     return claims
+
+
+def with_entities(claims: Sequence[Claim], entities: EntityIndex) -> list[Claim]:
+    """The same claims with their subjects (and their statements' speakers) read from `entities`,
+    e.g. entities resolved across a whole story rather than inside one article."""
+    statements: dict[int, Statement] = {}
+    found = []
+    for claim in claims:
+        statement = claim.statement
+        if statement is not None:
+            statement = statements.setdefault(id(claim.statement), with_speaker_entity(statement, entities))
+        found.append(replace(
+            claim, statement=statement, entities=_subjects(entities, claim.article, claim.span, statement)
+        ))
+    return found
 
 
 def _subjects(

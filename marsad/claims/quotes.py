@@ -93,10 +93,11 @@ def find_statements(article: Article, entities: EntityIndex | None = None) -> li
             previous = found
     if entities is None:
         return statements
-    return [_with_speaker_entity(s, entities) for s in statements]
+    return [with_speaker_entity(s, entities) for s in statements]
 
 
-def _with_speaker_entity(statement: Statement, entities: EntityIndex) -> Statement:
+def with_speaker_entity(statement: Statement, entities: EntityIndex) -> Statement:
+    """The statement with its speaker linked to the first entity `entities` place inside it."""
     speaker = statement.speaker
     named = entities.within(statement.article, speaker.start, speaker.end) if speaker else []
     return replace(statement, speaker_entity=named[0]) if named else statement

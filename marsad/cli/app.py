@@ -20,26 +20,28 @@ from rich.table import Table
 from marsad.brief.render import FORMATS as BRIEF_FORMATS
 from marsad.brief.render import brief_html, brief_json, brief_markdown
 from marsad.brief.story import story_brief
-from marsad.claims.align import Alignment, align_articles, alignment_json
+from marsad.claims.align import Alignment, alignment_json
 from marsad.claims.pairs_io import read_pairs
-from marsad.claims.quotes import find_statements
 from marsad.claims.stance import LABELS as STANCE_LABELS
 from marsad.claims.stance import classify_pairs_proba
-from marsad.claims.subjects import EntityIndex
 from marsad.cli.output import article_json, print_json, statement_json, story_json, summary_json, timeline_json
 from marsad.dates.timeline import timeline
-from marsad.entities.resolve import entity_json, extract_entities
+from marsad.entities.resolve import entity_json
 from marsad.entities.tagger import tag_conll
 from marsad.errors import MarsadError
 from marsad.ingest.sources import Metadata
-from marsad.pipeline import IngestReport, clean_inputs, ingest
+from marsad.pipeline import IngestReport, clean_inputs, ingest, reannotate
 from marsad.records import Article, Problem
-from marsad.store.base import StoryFilter
+from marsad.relate.story import align_story, story_entities, story_statements, story_timeline
+from marsad.store.base import ArticleFilter, StoryFilter
 from marsad.store.sqlite import SQLiteStore
 from marsad.stories.assign import RebuildReport, assign_new
 from marsad.stories.assign import rebuild as stories_rebuild
 from marsad.stories.query import list_stories
 from marsad.stories.records import Story
+from marsad.understand.storage import attach_annotations, read_understood
+from marsad.understand.version import model_version
+from marsad.understand.workers import Understanding, understand_articles
 
 app = typer.Typer(
     help="marsad: a deduplicated, source-attributed picture of events from piles of news articles.",
@@ -63,6 +65,21 @@ PublishedOption = Annotated[
 LanguageOption = Annotated[
     str | None, typer.Option("--language", help="Language code, where missing.")
 ]
+WorkersOption = Annotated[
+    int | None, typer.Option("--workers", min=1, help="Processes that understand articles (default: all cores).")
+]
+ReadPaths = Annotated[
+    list[str] | None, typer.Argument(help="Files, directories, or - for stdin; none: read the store (--db).")
+]
+ReadDbOption = Annotated[
+    Path | None, typer.Option("--db", help="Store to read when no PATH is given (env MARSAD_DB).")
+]
+StoryOption = Annotated[str | None, typer.Option("--story", help="Only the articles of this story (store).")]
+OutletOption = Annotated[str | None, typer.Option("--outlet", help="Only this outlet's articles (store).")]
+SinceOption = Annotated[str | None, typer.Option("--since", help="Only articles published on or after YYYY-MM-DD.")]
+UntilOption = Annotated[str | None, typer.Option("--until", help="Only articles published on or before YYYY-MM-DD.")]
+LimitOption = Annotated[int, typer.Option("--limit", min=1, help="At most this many articles of the store.")]
+READ_LIMIT = 200  # articles a reading command takes from a store unless told otherwise
 
 
 @app.command("ingest")
@@ -72,14 +89,22 @@ def ingest_command(
     source: SourceOption = None,
     published: PublishedOption = None,
     language: LanguageOption = None,
+    workers: WorkersOption = None,
+    no_understand: Annotated[
+        bool, typer.Option("--no-understand", help="Clean, deduplicate and group only (no entities, claims).")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Read, clean, deduplicate and store articles; report what was skipped and why."""
+    """Read, clean, deduplicate, understand and store articles; report what was skipped and why."""
     store = _open(db)
     defaults = Metadata(outlet=source, published=published, language=language)
-    with _progress() as progress:
-        task = progress.add_task("ingesting", total=None)
-        report = ingest(paths, store, defaults, lambda n: progress.advance(task, n))
+    with _progress() as progress, Understanding(workers) as understanding:
+        reading = progress.add_task("reading", total=None)
+        understood = progress.add_task("understanding", total=None, visible=not no_understand)
+        report = ingest(
+            paths, store, defaults, lambda n: progress.advance(reading, n),
+            None if no_understand else understanding, lambda n: progress.advance(understood, n),
+        )
     total = store.count()
     store.close()
     for problem in report.problems:
@@ -89,6 +114,23 @@ def ingest_command(
     else:
         _print_report(report, total, db)
     raise typer.Exit(0 if report.ok else 1)
+
+
+@app.command("reannotate")
+def reannotate_command(
+    db: DbOption = Path(DEFAULT_DB),
+    workers: WorkersOption = None,
+    everything: Annotated[bool, typer.Option("--all", help="Redo every annotation, current ones too.")] = False,
+) -> None:
+    """Understand again the articles whose annotations are missing or were made by other models."""
+    store = _open(db, must_exist=True)
+    version = model_version()
+    ids = store.article_ids(ArticleFilter()) if everything else store.unannotated(version)
+    with _progress() as progress, Understanding(workers) as understanding:
+        task = progress.add_task("understanding", total=len(ids))
+        done = reannotate(store, ids, understanding, lambda n: progress.advance(task, n))
+    store.close()
+    out.print(f"annotated {done} articles with models {version} — {db}", highlight=False)
 
 
 @app.command("clean")
@@ -186,7 +228,13 @@ def search_command(
 
 @app.command("timeline")
 def timeline_command(
-    paths: Annotated[list[str], typer.Argument(help="Files, directories, or - for stdin.")],
+    paths: ReadPaths = None,
+    db: ReadDbOption = None,
+    story: StoryOption = None,
+    outlet: OutletOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    limit: LimitOption = READ_LIMIT,
     source: SourceOption = None,
     published: PublishedOption = None,
     as_json: JsonOption = False,
@@ -196,8 +244,15 @@ def timeline_command(
     Relative dates (يوم الاثنين, الخميس الماضي, منتصف يونيو الجاري) are resolved
     against each article's publication date.
     """
-    articles, failed = _clean_all(paths, Metadata(outlet=source, published=published))
-    entries = timeline(articles)
+    if paths:
+        articles, failed = _clean_all(paths, Metadata(outlet=source, published=published))
+        entries = timeline(articles)
+    else:
+        store, where = _open_read(db), ArticleFilter(story, outlet, since, until)
+        articles = [a for a in (store.article(i) for i in _article_ids(store, where, limit)) if a is not None]
+        attach_annotations(store, articles)
+        entries, failed = story_timeline(articles), False
+        store.close()
     if as_json:
         print_json([timeline_json(e) for e in entries])
     else:
@@ -211,17 +266,22 @@ def timeline_command(
 
 @app.command("quotes")
 def quotes_command(
-    paths: Annotated[list[str], typer.Argument(help="Files, directories, or - for stdin.")],
+    paths: ReadPaths = None,
+    db: ReadDbOption = None,
+    story: StoryOption = None,
+    outlet: OutletOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    limit: LimitOption = READ_LIMIT,
     source: SourceOption = None,
     published: PublishedOption = None,
+    workers: WorkersOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Attributed statements: direct and indirect speech, denials, with speaker and chain."""
-    articles, failed = _clean_all(paths, Metadata(outlet=source, published=published))
-    with _progress() as progress:
-        progress.add_task(f"finding the entities of {len(articles)} articles", total=None)
-        entities = EntityIndex(extract_entities(articles))
-    statements = [s for a in articles for s in find_statements(a, entities)]
+    articles, failed = _understood(paths, db, ArticleFilter(story, outlet, since, until), limit,
+                                   Metadata(outlet=source, published=published), workers)
+    statements = story_statements(articles, story_entities(articles))
     if as_json:
         print_json([statement_json(s) for s in statements])
     else:
@@ -236,16 +296,22 @@ def quotes_command(
 
 @app.command("claims")
 def claims_command(
-    paths: Annotated[list[str], typer.Argument(help="Files, directories, or - for stdin.")],
+    paths: ReadPaths = None,
+    db: ReadDbOption = None,
+    story: StoryOption = None,
+    outlet: OutletOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    limit: LimitOption = READ_LIMIT,
     source: SourceOption = None,
     published: PublishedOption = None,
+    workers: WorkersOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Claim groups across outlets: who supports, who contradicts, what rests on one outlet."""
-    articles, failed = _clean_all(paths, Metadata(outlet=source, published=published))
-    with _progress() as progress:
-        progress.add_task(f"aligning the claims of {len(articles)} articles", total=None)
-        alignment = align_articles(articles)
+    articles, failed = _understood(paths, db, ArticleFilter(story, outlet, since, until), limit,
+                                   Metadata(outlet=source, published=published), workers)
+    alignment = align_story(articles)
     if as_json:
         print_json(alignment_json(alignment))
     else:
@@ -271,14 +337,22 @@ def _print_alignment(alignment: Alignment) -> None:
 
 @app.command("entities")
 def entities_command(
-    paths: Annotated[list[str], typer.Argument(help="Files, directories, or - for stdin.")],
+    paths: ReadPaths = None,
+    db: ReadDbOption = None,
+    story: StoryOption = None,
+    outlet: OutletOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    limit: LimitOption = READ_LIMIT,
     source: SourceOption = None,
     published: PublishedOption = None,
+    workers: WorkersOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """People, organisations and places, resolved across spellings, scripts and articles."""
-    articles, failed = _clean_all(paths, Metadata(outlet=source, published=published))
-    entities = extract_entities(articles)
+    articles, failed = _understood(paths, db, ArticleFilter(story, outlet, since, until), limit,
+                                   Metadata(outlet=source, published=published), workers)
+    entities = story_entities(articles)
     if as_json:
         print_json([entity_json(e) for e in entities])
     else:
@@ -456,6 +530,40 @@ def _clean_all(paths: list[str], defaults: Metadata) -> tuple[list[Article], boo
     return articles, failed
 
 
+def _understood(
+    paths: list[str] | None, db: Path | None, where: ArticleFilter, limit: int, defaults: Metadata,
+    workers: int | None,
+) -> tuple[list[Article], bool]:
+    """The articles a reading command works on, each carrying its annotation, and whether any input failed.
+
+    With paths: the files, cleaned and understood now. Without: the store's
+    articles matching `where`, with their stored annotations.
+    """
+    if paths:
+        articles, failed = _clean_all(paths, defaults)
+        with _progress() as progress:
+            progress.add_task(f"understanding {len(articles)} articles", total=None)
+            return understand_articles(articles, workers), failed
+    store = _open_read(db)
+    with _progress() as progress:
+        progress.add_task("reading the store", total=None)
+        articles = read_understood(store, _article_ids(store, where, limit), workers)
+    store.close()
+    return articles, False
+
+
+def _article_ids(store: SQLiteStore, where: ArticleFilter, limit: int) -> list[str]:
+    """The ids a reading command takes, saying so when the limit cuts some off."""
+    ids = store.article_ids(where, limit + 1)
+    if len(ids) > limit:
+        err.print(f"reading the first {limit} matching articles of the store (--limit to read more)")
+    return ids[:limit]
+
+
+def _open_read(db: Path | None) -> SQLiteStore:
+    return _open(db or Path(os.environ.get("MARSAD_DB", DEFAULT_DB)), must_exist=True)
+
+
 def _open(db: Path, must_exist: bool = False) -> SQLiteStore:
     if must_exist and not db.exists():
         err.print(f"[red]error[/red] no store at {db}: run `marsad ingest PATH --db {db}` first")
@@ -483,6 +591,7 @@ def _report_json(report: IngestReport, total: int, db: Path) -> dict[str, Any]:
         "exact_duplicates": report.exact_duplicates,
         "near_duplicates": report.near_duplicates,
         "reuse_links": report.reuse_links,
+        "understood": report.understood,
         "skipped": len(report.problems),
         "problems": [
             {"path": p.origin.path, "locator": p.origin.locator, "reason": p.reason}
@@ -496,7 +605,7 @@ def _print_report(report: IngestReport, total: int, db: Path) -> None:
     out.print(
         f"ingested {report.ingested}, unchanged {report.unchanged}, "
         f"exact duplicates {report.exact_duplicates}, near duplicates {report.near_duplicates}, "
-        f"reuse links {report.reuse_links}, skipped {len(report.problems)} "
+        f"reuse links {report.reuse_links}, understood {report.understood}, skipped {len(report.problems)} "
         f"— {total} articles in {db}",
         highlight=False, soft_wrap=True,
     )

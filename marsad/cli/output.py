@@ -16,7 +16,7 @@ from marsad.stories.records import Coverage, Event, Story
 
 def article_json(article: Article) -> dict[str, Any]:
     """The full article record: text, structure, removed lines, language, MT signal, metadata."""
-    record = asdict(article)
+    record = article.to_dict()
     record["body"] = article.body
     return record
 

@@ -16,7 +16,7 @@ is trained on Arabic only).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from importlib import resources
@@ -64,13 +64,24 @@ class Mention:
         return asdict(self)
 
 
-def extract_mentions(articles: Sequence[Article]) -> list[Mention]:
+SentenceTags = list[list[str]]  # one IOB2 tag per token of each of an article's sentences ([] when not tagged)
+
+
+def extract_mentions(
+    articles: Sequence[Article], tagged: Mapping[str, SentenceTags] | None = None
+) -> list[Mention]:
     """Find the named-entity mentions of `articles`, in article and text order.
 
     The articles are treated as one batch: a name recognised in one of them is
-    also recognised where the tagger missed it in the others.
+    also recognised where the tagger missed it in the others. `tagged` holds the
+    tagger's output of articles tagged before (`tag_sentences`, stored with their
+    annotation); the others are tagged now.
     """
-    sentences = [s for article in articles if _is_arabic(article.text) for s in _tag(article)]
+    tagged = tagged or {}
+    sentences = [
+        s for article in articles if _is_arabic(article.text)
+        for s in _sentences(article, tagged.get(article.id) or tag_sentences(article))
+    ]
     counts = Counter(match_form(t.text) for s in sentences for t in s.tokens if is_word(t.text))
     for sentence in sentences:
         sp.trim(sentence)
@@ -99,17 +110,24 @@ def _is_arabic(text: str) -> bool:
     return bool(words) and arabic / len(words) >= MIN_ARABIC_SHARE
 
 
-def _tag(article: Article) -> list[sp.Sentence]:
-    tagged = []
-    for index, span in enumerate(article.sentences):
+def tag_sentences(article: Article) -> SentenceTags:
+    """The tagger's IOB2 tags for the tokens of each sentence of an Arabic article (the costly step)."""
+    if not _is_arabic(article.text):
+        return [[] for _ in article.sentences]
+    return [tag_tokens([t.text for t in tokenize(span.text, span.start)]) for span in article.sentences]
+
+
+def _sentences(article: Article, tags: SentenceTags) -> list[sp.Sentence]:
+    """The article's tokenised sentences with the name spans of their tags."""
+    found = []
+    for index, (span, sentence_tags) in enumerate(zip(article.sentences, tags, strict=True)):
         tokens = tokenize(span.text, span.start)
-        if not tokens:
+        if not tokens or len(sentence_tags) != len(tokens):
             continue
-        tags = tag_tokens([t.text for t in tokens])
         sentence = sp.Sentence(article.id, index, tokens)
-        sentence.spans = sp.tagged_spans(tokens, tags, _is_arabic(span.text))
-        tagged.append(sentence)
-    return tagged
+        sentence.spans = sp.tagged_spans(tokens, sentence_tags, _is_arabic(span.text))
+        found.append(sentence)
+    return found
 
 
 @lru_cache(maxsize=1)
@@ -163,4 +181,4 @@ def _mentions(article: Article, sentence: sp.Sentence) -> list[Mention]:
     return found
 
 
-__all__ = ["EntityType", "Mention", "article_mentions", "extract_mentions"]
+__all__ = ["EntityType", "Mention", "SentenceTags", "article_mentions", "extract_mentions", "tag_sentences"]

@@ -67,6 +67,37 @@ class StoryFilter:
     article_ids: Sequence[str] | None = None  # stories containing one of these articles
 
 
+@dataclass(frozen=True)
+class ArticleFilter:
+    """Which articles a reading command takes; every field left empty matches all."""
+
+    story_id: str | None = None
+    outlet: str | None = None
+    since: str | None = None  # YYYY-MM-DD, published on or after
+    until: str | None = None  # YYYY-MM-DD, published on or before
+
+
+@dataclass(frozen=True)
+class StoredAnnotation:
+    """An article's annotation as the store keeps it: encoded by `marsad.understand.codec`."""
+
+    article_id: str
+    version: str
+    structure: bytes
+    vectors: bytes
+
+
+@dataclass(frozen=True)
+class StoryResult:
+    """A per-story result (an analysis, a brief), valid while the story's `key` is unchanged."""
+
+    story_id: str
+    kind: str
+    key: str  # names the story's articles and their annotations' versions when it was made
+    data: bytes
+    made_at: str = ""
+
+
 class Store(ABC):
     """Articles, their raw bytes, dedupe indexes, links and cross-document line statistics."""
 
@@ -137,8 +168,9 @@ class Store(ABC):
         """Record articles' events and stories, replacing earlier assignments of the same articles."""
 
     @abstractmethod
-    def assignments(self, since: str | None = None) -> Iterator[Assignment]:
-        """Assignments of articles published on or after `since` (all when None), in publication order."""
+    def assignments(self, since: str | None = None, until: str | None = None) -> Iterator[Assignment]:
+        """Assignments of articles published on or after `since` and before `until` (each unbounded
+        when None; undated articles only when `until` is None), in publication order."""
 
     @abstractmethod
     def term_frequencies(self) -> tuple[int, dict[str, int]]:
@@ -151,6 +183,10 @@ class Store(ABC):
     @abstractmethod
     def unassigned(self) -> list[str]:
         """Ids of the articles that have no event yet, in publication order."""
+
+    @abstractmethod
+    def article_ids(self, where: ArticleFilter, limit: int | None = None) -> list[str]:
+        """Ids of the articles matching the filter, in publication order."""
 
     @abstractmethod
     def story_ids(self, where: StoryFilter, limit: int = 50, offset: int = 0) -> list[str]:
@@ -171,6 +207,27 @@ class Store(ABC):
     @abstractmethod
     def outlets(self) -> list[str]:
         """Every outlet the store has articles from."""
+
+    @abstractmethod
+    def save_annotations(self, annotations: Iterable[StoredAnnotation]) -> None:
+        """Write articles' annotations, replacing the ones they had."""
+
+    @abstractmethod
+    def annotations(self, article_ids: Sequence[str]) -> dict[str, StoredAnnotation]:
+        """The stored annotations of these articles (those that have one)."""
+
+    @abstractmethod
+    def unannotated(self, version: str | None = None) -> list[str]:
+        """Ids of articles without an annotation (or, with `version`, without one of that version),
+        in publication order."""
+
+    @abstractmethod
+    def save_story_result(self, result: StoryResult) -> None:
+        """Keep a per-story result, replacing the story's earlier one of the same kind."""
+
+    @abstractmethod
+    def story_result(self, story_id: str, kind: str) -> StoryResult | None:
+        """The stored result of that kind for a story, if any (its `key` says whether it is current)."""
 
     @abstractmethod
     def commit(self) -> None:

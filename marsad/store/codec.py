@@ -19,6 +19,7 @@ from marsad.records import (
 def encode_article(article: Article) -> str:
     """JSON for storage: sentences and Latin runs as [start, end] pairs."""
     data = dict(article.__dict__)
+    del data["annotation"]  # stored apart (`store.annotations`)
     data["origin"] = asdict(article.origin)
     data["paragraphs"] = [p.__dict__ for p in article.paragraphs]
     data["removed"] = [r.__dict__ for r in article.removed]

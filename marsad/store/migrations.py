@@ -72,6 +72,27 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE TABLE term_frequencies (term TEXT PRIMARY KEY, documents INTEGER NOT NULL) WITHOUT ROWID;
         """,
     ),
+    (
+        "0003_annotations_story_results",
+        """
+        CREATE TABLE annotations (
+            article_id TEXT PRIMARY KEY REFERENCES articles(id),
+            version TEXT NOT NULL,
+            structure BLOB NOT NULL,
+            vectors BLOB NOT NULL,
+            made_at TEXT NOT NULL
+        );
+        CREATE INDEX annotations_version ON annotations(version);
+        CREATE TABLE story_results (
+            story_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            key TEXT NOT NULL,
+            data BLOB NOT NULL,
+            made_at TEXT NOT NULL,
+            PRIMARY KEY (story_id, kind)
+        ) WITHOUT ROWID;
+        """,
+    ),
 ]
 
 

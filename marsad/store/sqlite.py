@@ -11,7 +11,17 @@ from pathlib import Path
 
 from marsad.errors import StoreError
 from marsad.records import Article, Link
-from marsad.store.base import ArticleSummary, Assignment, SearchHit, Store, StoredArticle, StoryFilter
+from marsad.store.base import (
+    ArticleFilter,
+    ArticleSummary,
+    Assignment,
+    SearchHit,
+    Store,
+    StoredAnnotation,
+    StoredArticle,
+    StoryFilter,
+    StoryResult,
+)
 from marsad.store.codec import decode_article, encode_article
 from marsad.store.migrations import migrate
 from marsad.text.normalize import fold, fold_with_offsets
@@ -60,7 +70,7 @@ class SQLiteStore(Store):
             "INSERT OR IGNORE INTO raw (sha256, data, compressed, size, origin, locator, ingested_at)"
             " VALUES (?, ?, 1, ?, ?, ?, ?)",
             (a.raw_sha256, zlib.compress(stored.raw, 1), len(stored.raw), a.origin.path,
-             a.origin.locator, datetime.now(UTC).isoformat(timespec="seconds")),
+             a.origin.locator, _now()),
         )
         cursor = self.db.execute(
             "INSERT INTO articles (id, raw_sha256, content_hash, outlet, published, title,"
@@ -205,8 +215,15 @@ class SQLiteStore(Store):
             [(a.article_id, a.event_id, a.story_id, a.published, a.profile) for a in assignments],
         )
 
-    def assignments(self, since: str | None = None) -> Iterator[Assignment]:
-        where, params = ("WHERE published >= ? OR published IS NULL", [since]) if since else ("", [])
+    def assignments(self, since: str | None = None, until: str | None = None) -> Iterator[Assignment]:
+        clauses, params = [], []
+        if since:
+            clauses.append("(published >= ? OR published IS NULL)")
+            params.append(since)
+        if until:
+            clauses.append("published < ?")
+            params.append(until)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         rows = self.db.execute(
             "SELECT article_id, event_id, story_id, published, profile FROM assignments"
             f" {where} ORDER BY published IS NULL, published, rowid",
@@ -232,6 +249,18 @@ class SQLiteStore(Store):
             "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM assignments)"
             " ORDER BY published IS NULL, published, rowid"
         )]
+
+    def article_ids(self, where: ArticleFilter, limit: int | None = None) -> list[str]:
+        clauses, params = _story_clauses(StoryFilter(where.outlet, where.since, where.until))
+        if where.story_id:
+            clauses += " AND a.id IN (SELECT article_id FROM assignments WHERE story_id = ?)"
+            params.append(where.story_id)
+        rows = self.db.execute(
+            f"SELECT a.id FROM articles a WHERE {clauses}"
+            " ORDER BY a.published IS NULL, a.published, a.rowid LIMIT ?",
+            (*params, -1 if limit is None else limit),
+        )
+        return [r[0] for r in rows]
 
     def story_ids(self, where: StoryFilter, limit: int = 50, offset: int = 0) -> list[str]:
         clauses, params = _story_clauses(where)
@@ -275,6 +304,47 @@ class SQLiteStore(Store):
             "SELECT DISTINCT outlet FROM articles WHERE outlet IS NOT NULL ORDER BY outlet"
         )]
 
+    def save_annotations(self, annotations: Iterable[StoredAnnotation]) -> None:
+        now = _now()
+        self.db.executemany(
+            "INSERT OR REPLACE INTO annotations (article_id, version, structure, vectors, made_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [(a.article_id, a.version, a.structure, a.vectors, now) for a in annotations],
+        )
+
+    def annotations(self, article_ids: Sequence[str]) -> dict[str, StoredAnnotation]:
+        found: dict[str, StoredAnnotation] = {}
+        ids = list(dict.fromkeys(article_ids))
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for article_id, version, structure, vectors in self.db.execute(
+                f"SELECT article_id, version, structure, vectors FROM annotations WHERE article_id IN ({marks})",
+                chunk,
+            ):
+                found[article_id] = StoredAnnotation(article_id, version, bytes(structure), bytes(vectors))
+        return found
+
+    def unannotated(self, version: str | None = None) -> list[str]:
+        condition = "n.article_id IS NULL" + (" OR n.version != ?" if version else "")
+        return [r[0] for r in self.db.execute(
+            "SELECT a.id FROM articles a LEFT JOIN annotations n ON n.article_id = a.id"
+            f" WHERE {condition} ORDER BY a.published IS NULL, a.published, a.rowid",
+            [version] if version else [],
+        )]
+
+    def save_story_result(self, result: StoryResult) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO story_results (story_id, kind, key, data, made_at) VALUES (?, ?, ?, ?, ?)",
+            (result.story_id, result.kind, result.key, result.data, result.made_at or _now()),
+        )
+
+    def story_result(self, story_id: str, kind: str) -> StoryResult | None:
+        row = self.db.execute(
+            "SELECT key, data, made_at FROM story_results WHERE story_id = ? AND kind = ?", (story_id, kind)
+        ).fetchone()
+        return None if row is None else StoryResult(story_id, kind, row[0], bytes(row[1]), row[2])
+
     def commit(self) -> None:
         self.db.commit()
 
@@ -300,6 +370,10 @@ def _story_clauses(where: StoryFilter) -> tuple[str, list[str]]:
         clauses.append(f"a.id IN ({','.join('?' * len(ids))})")
         params += ids
     return " AND ".join(clauses), params
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _origin(article: Article) -> str:

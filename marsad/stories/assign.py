@@ -21,6 +21,7 @@ from numpy.typing import NDArray
 from marsad.store.base import Assignment, Store
 from marsad.stories.cluster import STORY_MAX_GAP_DAYS, Embedder, Placement, StoryClusterer
 from marsad.stories.profile import Profile, lead_text, profile_of
+from marsad.understand.codec import unpack_vectors
 
 
 @dataclass(frozen=True)
@@ -38,20 +39,54 @@ class RebuildReport:
 def assign_new(store: Store, profiles: Sequence[Profile] | None = None) -> list[Placement]:
     """Place the articles that have no event yet (or the given profiles of new articles)."""
     if profiles is None:
-        profiles = [_profile(store, article_id) for article_id in store.unassigned()]
-    profiles = sorted(profiles, key=_order)
-    if not profiles:
-        return []
-    clusterer = StoryClusterer(store_embedder(store))
-    documents, frequencies = store.term_frequencies()
-    clusterer.load_frequencies(documents, frequencies)
-    for old in store.assignments(since=_window_start(profiles)):
-        clusterer.restore(Profile.decode(old.article_id, old.profile), old.event_id, old.story_id)
-    before = Counter(clusterer.df)
-    placements = clusterer.add_all(profiles)
-    _save(store, profiles, placements)
-    store.add_term_frequencies(len(profiles), dict(clusterer.df - before))
+        profiles = [profile_of_stored(store, article_id) for article_id in store.unassigned()]
+    placements = StoryPlacer(store).place(profiles)
+    store.commit()
     return placements
+
+
+class StoryPlacer:
+    """Places new articles, batch after batch, with one clusterer for a whole ingest.
+
+    The store's assignments from `STORY_MAX_GAP_DAYS` before the earliest new
+    article are replayed once, on the first batch; a later batch with older
+    articles replays only the older part it needs. Each batch's assignments are
+    written without committing, so that they land in the same unit of work as
+    the batch's articles.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._clusterer: StoryClusterer | None = None
+        self._since: str | None = None  # start of the replayed window ("" = all of it)
+
+    def place(self, profiles: Sequence[Profile]) -> list[Placement]:
+        """Place these new articles (in publication order) and write their assignments."""
+        profiles = sorted(profiles, key=_order)
+        if not profiles:
+            return []
+        clusterer = self._ready(_window_start(profiles) or "")
+        before = Counter(clusterer.df)
+        placements = clusterer.add_all(profiles)
+        _save(self.store, profiles, placements)
+        self.store.add_term_frequencies(len(profiles), dict(clusterer.df - before))
+        return placements
+
+    def _ready(self, since: str) -> StoryClusterer:
+        """The clusterer, with the store's assignments replayed from `since` on."""
+        if self._clusterer is None:
+            self._clusterer = StoryClusterer(store_embedder(self.store))
+            self._clusterer.load_frequencies(*self.store.term_frequencies())
+            self._replay(since or None, None)
+        elif self._since and since < self._since:
+            self._replay(since or None, self._since)
+        self._since = since if self._since is None else min(since, self._since)
+        return self._clusterer
+
+    def _replay(self, since: str | None, until: str | None) -> None:
+        assert self._clusterer is not None  # made by `_ready` first
+        for old in self.store.assignments(since=since, until=until):
+            self._clusterer.restore(Profile.decode(old.article_id, old.profile), old.event_id, old.story_id)
 
 
 def rebuild(store: Store) -> RebuildReport:
@@ -64,6 +99,7 @@ def rebuild(store: Store) -> RebuildReport:
     documents, frequencies = store.term_frequencies()
     changed = {t: clusterer.df[t] - frequencies.get(t, 0) for t in set(frequencies) | set(clusterer.df)}
     store.add_term_frequencies(clusterer.documents - documents, {t: n for t, n in changed.items() if n})
+    store.commit()
     old_events, old_stories = _labels(old)
     new_events, new_stories = _labels(placements)
     return RebuildReport(
@@ -100,11 +136,16 @@ def bcubed(gold: dict[str, str], predicted: dict[str, str]) -> tuple[float, floa
 
 
 def store_embedder(store: Store) -> Embedder:
-    """Title-and-lead embeddings of a store's articles, computed once each and only when asked for."""
+    """Title-and-lead vectors of a store's articles: from their stored annotations, else computed
+    (once each, and only when asked for: monolingual stores never need them)."""
 
     @lru_cache(maxsize=4096)
     def embed_article(article_id: str) -> NDArray[np.float32]:
-        from marsad.claims.embed import embed  # deferred: loads the model only for cross-lingual stores
+        stored = store.annotations([article_id]).get(article_id)
+        if stored is not None:
+            lead: NDArray[np.float32] = unpack_vectors(stored.vectors)[0]
+            return lead
+        from marsad.claims.embed import embed  # deferred: loads the model
 
         article = store.article(article_id)
         text = lead_text(article) if article else ""
@@ -113,7 +154,8 @@ def store_embedder(store: Store) -> Embedder:
     return embed_article
 
 
-def _profile(store: Store, article_id: str) -> Profile:
+def profile_of_stored(store: Store, article_id: str) -> Profile:
+    """The clustering profile of a stored article, with the articles it copies."""
     article = store.article(article_id)
     if article is None:
         raise LookupError(f"article {article_id} vanished from the store")
@@ -127,7 +169,6 @@ def _save(store: Store, profiles: Sequence[Profile], placements: Sequence[Placem
         Assignment(p.article_id, p.event_id, p.story_id, by_id[p.article_id].published, by_id[p.article_id].encode())
         for p in placements
     )
-    store.commit()
 
 
 def _order(profile: Profile) -> tuple[bool, str]:

@@ -1,132 +1,115 @@
-"""Per-story analyses (entities, claim alignment, brief), computed on demand in one background
-worker and cached in memory, keyed by the story's articles so that a story that grows is redone.
+"""Story analyses for the web: read from the store, made in one background worker when missing or stale.
 
-NER reads about 1,000 tokens a second and claim alignment embeds every clause,
-so nothing here runs over a whole store: only the articles of one story (at
-most `MAX_BRIEF_ARTICLES`) or of one article page.
+An analysis (entities, claim alignment, brief) is made from the stored
+annotations of a story's articles and kept in the store (`relate.analysis`),
+so a restart of the server loses nothing. A request never computes one: it gets
+what is stored (current, or stale while a fresh one is being made) and a status.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
-from collections import OrderedDict
 from concurrent.futures import Future
-from dataclasses import dataclass
 from typing import Any, Literal
 
-from marsad.brief.build import build_brief, choose_articles
-from marsad.brief.model import Brief
-from marsad.claims.align import align_articles, alignment_json
-from marsad.entities.resolve import Entity, extract_entities
+from marsad.entities.resolve import Entity, resolve
 from marsad.records import Article
+from marsad.relate.analysis import StoryAnalysis, analyse_story, save_analysis, stored_analysis, story_key
 from marsad.store.sqlite import SQLiteStore
 from marsad.stories.records import Story
+from marsad.understand.annotation import annotation_of
+from marsad.understand.storage import attach_annotations, read_understood
 from marsad.web.worker import Worker
 
 log = logging.getLogger(__name__)
 
-# Story analyses and article entity lists kept in memory (least recently used dropped first).
-MAX_CACHED_STORIES = 64
-MAX_CACHED_ARTICLES = 512
-
 Status = Literal["ready", "pending", "failed"]
 
 
-@dataclass(frozen=True)
-class StoryAnalysis:
-    """What the story page shows beyond the story map: the brief, the claim groups, the entities."""
-
-    story_id: str
-    brief: Brief
-    claims: dict[str, Any]  # `alignment_json`
-    entities: list[Entity]
-    read: list[str]  # ids of the articles read (at most MAX_BRIEF_ARTICLES)
-
-
 class Analyses:
-    """The cache of story analyses and article entities, with one worker thread computing them."""
+    """The stored story analyses of one store, and the worker thread that makes missing ones."""
 
     def __init__(self, db_path: str) -> None:
         self.db_path = db_path
         self._lock = threading.Lock()
-        self._stories: OrderedDict[str, Future[StoryAnalysis]] = OrderedDict()
-        self._articles: OrderedDict[tuple[str, str], Future[list[Entity]]] = OrderedDict()
+        self._making: dict[str, Future[StoryAnalysis]] = {}  # story key -> the analysis being made
         self._worker = Worker("marsad-analysis")
 
     def start(self, story: Story) -> Future[StoryAnalysis]:
-        """The (running or finished) analysis of `story`; starts it when there is none, or the last one failed."""
-        key = _story_key(story)
+        """The making of `story`'s analysis under its current key (started now unless under way or done)."""
+        key = story_key(story)
         with self._lock:
-            future = self._stories.get(key)
-            if future is None or _failed(future):
-                future = self._worker.submit(self._analyse, story)
-                self._stories[key] = future
-            self._stories.move_to_end(key)
-            while len(self._stories) > MAX_CACHED_STORIES:
-                self._stories.popitem(last=False)
+            future = self._making.get(key)
+            if future is None or _failed(future) or future.done():
+                future = self._worker.submit(self._make, story)
+                self._making[key] = future
         return future
 
     def status(self, story: Story) -> tuple[Status, StoryAnalysis | None]:
-        """Whether the analysis is ready (then with it), still being computed, or failed."""
+        """The stored analysis (current, else stale or None) and whether a current one is ready."""
+        analysis, current = self._stored(story)
+        if current:
+            return "ready", analysis
         future = self.start(story)
-        if not future.done():
-            return "pending", None
-        if _failed(future):
-            return "failed", None
-        return "ready", future.result()
+        if future.done() and _failed(future):
+            return "failed", analysis
+        return "pending", analysis
 
     def wait(self, story: Story, timeout: float | None = None) -> StoryAnalysis:
-        """The analysis of `story`, computing it now if needed."""
+        """The current analysis of `story`, waiting for it to be made if needed."""
+        analysis, current = self._stored(story)
+        if current and analysis is not None:
+            return analysis
         return self.start(story).result(timeout)
 
     def article_entities(self, article: Article, wait: bool = False) -> list[Entity] | None:
-        """The entities of one article (cached); None while they are computed in the background, unless `wait`."""
-        key = (article.id, article.content_hash)
-        with self._lock:
-            future = self._articles.get(key)
-            if future is None or _failed(future):
-                future = self._worker.submit(extract_entities, [article])
-                self._articles[key] = future
-            self._articles.move_to_end(key)
-            while len(self._articles) > MAX_CACHED_ARTICLES:
-                self._articles.popitem(last=False)
-        if wait:
-            return future.result()
-        return future.result() if future.done() and not _failed(future) else None
+        """The entities of one article alone, from its stored annotation (made in the background
+        when it has none: None until then, unless `wait`)."""
+        store = SQLiteStore(self.db_path)
+        try:
+            if not attach_annotations(store, [article]):
+                future = self._worker.submit(self._understand, article.id)
+                if not wait:
+                    return None
+                future.result()
+                attach_annotations(store, [article])
+        finally:
+            store.close()
+        return resolve(annotation_of(article).mentions, [article])
 
     def close(self) -> None:
         """Stop the worker (running work finishes)."""
         self._worker.shutdown()
 
-    def _analyse(self, story: Story) -> StoryAnalysis:
+    def _stored(self, story: Story) -> tuple[StoryAnalysis | None, bool]:
         store = SQLiteStore(self.db_path)
         try:
-            return analyse_story(store, story)
+            return stored_analysis(store, story)
+        finally:
+            store.close()
+
+    def _make(self, story: Story) -> StoryAnalysis:
+        store = SQLiteStore(self.db_path)
+        try:
+            analysis = analyse_story(store, story)
+            save_analysis(store, story, analysis)
+            store.commit()
+            return analysis
         except Exception:
             log.exception("analysis of story %s failed", story.id)
             raise
         finally:
             store.close()
 
-
-def analyse_story(store: SQLiteStore, story: Story) -> StoryAnalysis:
-    """Entities, claim alignment and brief of one story (at most MAX_BRIEF_ARTICLES of its articles)."""
-    articles = [a for a in (store.article(i) for i in story.article_ids) if a is not None]
-    chosen = choose_articles(articles)
-    entities = extract_entities(chosen)
-    alignment = align_articles(chosen, entities)
-    links = store.links_among([a.id for a in chosen])
-    brief = build_brief(chosen, links, story.title, store.outlets(), len(articles) - len(chosen), alignment)
-    return StoryAnalysis(story.id, brief, alignment_json(alignment), entities, [a.id for a in chosen])
+    def _understand(self, article_id: str) -> None:
+        store = SQLiteStore(self.db_path)
+        try:
+            read_understood(store, [article_id], workers=1)
+        finally:
+            store.close()
 
 
 def _failed(future: Future[Any]) -> bool:
     """True when the work ended without a result (an error, or cancelled at shutdown)."""
     return future.cancelled() or (future.done() and future.exception() is not None)
-
-
-def _story_key(story: Story) -> str:
-    digest = hashlib.sha1("\n".join(sorted(story.article_ids)).encode(), usedforsecurity=False).hexdigest()
-    return f"{story.id}:{digest[:16]}"

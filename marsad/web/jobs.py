@@ -18,6 +18,7 @@ from marsad.pipeline import IngestReport, ingest
 from marsad.store.base import StoryFilter
 from marsad.store.sqlite import SQLiteStore
 from marsad.stories.query import list_stories
+from marsad.understand.workers import Understanding
 from marsad.web.analysis import Analyses
 from marsad.web.uploads import Rejected
 from marsad.web.worker import Worker
@@ -111,7 +112,8 @@ class Jobs:
         try:
             job.stage = "ingesting"
             before = {i for i, _ in store.content_hashes()}
-            report = ingest([str(folder / "files")], store, defaults, lambda n: _advance(job, n))
+            with Understanding() as understanding:
+                report = ingest([str(folder / "files")], store, defaults, lambda n: _advance(job, n), understanding)
             job.report = _report_json(report)
             job.new_articles = [i for i, _ in store.content_hashes() if i not in before]
             self._prepare(job, store)

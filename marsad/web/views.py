@@ -12,10 +12,12 @@ from marsad.cli.output import article_json, statement_json, summary_json
 from marsad.dates.timeline import article_timeline
 from marsad.entities.resolve import Entity, entity_json
 from marsad.records import Article
+from marsad.relate.analysis import StoryAnalysis
 from marsad.store.base import Store, StoryFilter
 from marsad.stories.query import get_story, list_stories
 from marsad.stories.records import Story
-from marsad.web.analysis import Analyses, StoryAnalysis
+from marsad.understand.storage import attach_annotations
+from marsad.web.analysis import Analyses
 from marsad.web.annotate import Mark
 from marsad.web.errors import ApiError
 
@@ -120,6 +122,7 @@ def article_view(store: Store, analyses: Analyses, article_id: str, wait: bool =
     Entities come from the story's analysis when it is ready, else from the article alone,
     computed in the background (null until then, unless `wait`)."""
     article = find_article(store, article_id)
+    attach_annotations(store, [article])
     record = article_json(article)
     story_id = store.story_of(article.id)
     analysis = None
@@ -139,9 +142,12 @@ def article_view(store: Store, analyses: Analyses, article_id: str, wait: bool =
         "dates": [
             {"date": d.date.isoformat(), "precision": d.precision, "start": d.start, "end": d.end,
              "text": d.expression}
-            for d in article_timeline(article)
+            for d in (article.annotation.timeline if article.annotation else article_timeline(article))
         ],
-        "statements": [statement_json(s) for s in find_statements(article)],
+        "statements": [
+            statement_json(s)
+            for s in (article.annotation.statements if article.annotation else find_statements(article))
+        ],
         "claims": _article_claims(analysis, article.id) if analysis else None,
     }
     return record

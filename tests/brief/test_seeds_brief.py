@@ -12,6 +12,7 @@ from marsad.brief.model import Brief, Citation
 from marsad.brief.render import brief_html, brief_json, brief_markdown
 from marsad.pipeline import clean_inputs
 from marsad.records import Article
+from marsad.understand.workers import understand_articles
 
 REPO = Path(__file__).resolve().parents[2]
 BLOG = "Blog republishing Al Bayan"
@@ -21,7 +22,7 @@ BLOG = "Blog republishing Al Bayan"
 def seeds(seeds_dir: Path) -> tuple[Brief, dict[str, Article]]:
     articles = [a for a in clean_inputs([str(seeds_dir)]) if isinstance(a, Article)]
     assert len(articles) == 5
-    return build_brief(articles), {a.id: a for a in articles}
+    return build_brief(understand_articles(articles, workers=1)), {a.id: a for a in articles}
 
 
 def seed(article: Article) -> str:

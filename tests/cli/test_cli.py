@@ -137,7 +137,7 @@ def test_ingest_examples_from_repo_root(examples_db: tuple[Path, dict[str, Any]]
     assert report["problems"] == [] and report["skipped"] == 0
     assert report["articles_in_store"] == report["ingested"]
     assert report["store"] == str(db)
-    expected = {"ingested", "unchanged", "exact_duplicates", "near_duplicates", "reuse_links",
+    expected = {"ingested", "unchanged", "exact_duplicates", "near_duplicates", "reuse_links", "understood",
                 "skipped", "problems", "articles_in_store", "store"}
     assert set(report) == expected
 

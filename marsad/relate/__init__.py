@@ -1,0 +1,1 @@
+"""Relating understood articles: entities across a story, claim alignment, per-story results."""
