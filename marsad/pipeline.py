@@ -1,61 +1,39 @@
 """The pipeline, in one place: ingest -> clean -> dedupe -> understand -> stories -> store.
 
-Documents are read in chunks. For each chunk the outlets' template-line
-statistics are updated first (cross-document evidence), then every document is
-cleaned, deduplicated against the store and written; the new articles are
-understood (in worker processes: `understand.workers`), and placed in
-publication order into the store's events and stories. A chunk is one unit of
-work: its articles, annotations and assignments are committed together, so a
-crash never leaves an article without its story. A bad document becomes a
-`Problem` and the batch goes on.
+Documents are read in chunks. For each chunk the single writer
+(`marsad.writer`) keeps the documents the store lacks and counts their
+outlets' template lines (cross-document evidence); the per-article stages
+(`marsad.stages`: clean, fold, dedupe signals, understand) run in this process,
+in a local worker pool or on a Dask cluster (`marsad.engine`); the writer then
+takes the results back in input order and, as one unit of work, decides
+duplicates against the store, writes articles, links and annotations, and
+places the articles in publication order into events and stories, so a crash
+never leaves an article without its story. While workers prepare one chunk,
+the writer writes the one before. A bad document becomes a `Problem` and the
+batch goes on.
 """
 
 from __future__ import annotations
 
-import hashlib
-import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 
 from marsad.clean.article import clean_document
-from marsad.clean.lines import Line, split_lines
-from marsad.clean.templates import repeated_lines, template_candidates
-from marsad.dedupe.detector import Deduplicator
+from marsad.engine.local import Engine, Progress, Result
 from marsad.ingest.formats import Item
 from marsad.ingest.sources import Metadata, read_inputs
-from marsad.records import Article, Problem, RawDocument
-from marsad.store.base import Store, StoredArticle
-from marsad.stories.assign import StoryPlacer, profile_of_stored
-from marsad.stories.profile import Profile, profile_of
-from marsad.text.normalize import fold
+from marsad.records import Article, Problem
+from marsad.stages import checked
+from marsad.store.base import Store
 from marsad.understand.annotation import Annotation
 from marsad.understand.storage import save_annotations
 from marsad.understand.workers import Understanding
+from marsad.writer import Batch, IngestReport, Writer
 
-log = logging.getLogger(__name__)
+__all__ = ["CHUNK_SIZE", "IngestReport", "clean_inputs", "ingest", "reannotate"]
 
 CHUNK_SIZE = 200
-
-
-@dataclass
-class IngestReport:
-    """What an ingest run did: counts, and every input it had to skip, with why."""
-
-    ingested: int = 0
-    unchanged: int = 0
-    exact_duplicates: int = 0
-    near_duplicates: int = 0
-    reuse_links: int = 0
-    understood: int = 0
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-
-Progress = Callable[[int], None]
 
 
 def ingest(
@@ -65,29 +43,30 @@ def ingest(
     on_item: Progress | None = None,
     understanding: Understanding | None = None,
     on_understood: Progress | None = None,
+    engine: Engine | None = None,
 ) -> IngestReport:
     """Read, clean, deduplicate, understand (unless `understanding` is None) and store every
-    document under `paths`; place the new articles in the store's events and stories."""
+    document under `paths`; place the new articles in the store's events and stories.
+
+    The per-article work runs on `engine` (a cluster) when given, else on
+    `understanding`'s worker pool, else in this process.
+    """
     report = IngestReport()
-    dedupe = Deduplicator(store)
-    placer = StoryPlacer(store)
-    placer.place([profile_of_stored(store, i) for i in store.unassigned()])  # left by an older version
-    for chunk in _chunks(read_inputs(paths, defaults), CHUNK_SIZE):
-        docs = _new_documents(chunk, store, report)
-        lines = [split_lines(doc.text) for doc in docs]
-        _count_template_lines(docs, lines, store)
-        stored: list[tuple[Article, Profile]] = []
-        for doc, doc_lines in zip(docs, lines, strict=True):
-            article = _clean(doc, doc_lines, store, report)
-            if article is not None:
-                stored.append((article, _store(article, doc, dedupe, store, report)))
-        if on_item:
-            on_item(len(chunk))
-        if understanding is not None:
-            _understand([a for a, _ in stored], store, understanding, report, on_understood)
-        placer.place([profile for _, profile in stored])
-        store.commit()
+    if engine is None:
+        engine = Engine(understanding.executor_for) if understanding is not None else Engine()
+    writer = Writer(store, report, understand=understanding is not None)
+    ahead = 1 if engine.parallel else 0  # chunks being prepared while the writer writes
+    in_flight: deque[tuple[Batch, Iterator[Result]]] = deque()
+    for chunk in _chunks(engine.read(paths, defaults), CHUNK_SIZE):
+        batch = writer.admit(chunk)
+        in_flight.append((batch, engine.run(batch.tasks, on_understood)))
+        while len(in_flight) > ahead:
+            _write(writer, *in_flight.popleft(), on_item)
+    while in_flight:
+        _write(writer, *in_flight.popleft(), on_item)
     return report
+
+
 def reannotate(
     store: Store, article_ids: Sequence[str], understanding: Understanding, on_done: Progress | None = None
 ) -> int:
@@ -109,66 +88,21 @@ def clean_inputs(paths: Sequence[str], defaults: Metadata | None = None) -> Iter
             yield item
             continue
         try:
-            yield _checked(clean_document(item), item)
+            yield checked(clean_document(item), item)
         except ValueError as exc:
             yield Problem(item.origin, str(exc))
+
+
+def _write(writer: Writer, batch: Batch, results: Iterator[Result], on_item: Progress | None) -> None:
+    writer.write(batch, results)
+    if on_item:
+        on_item(batch.items)
 
 
 def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk
-
-
-def _new_documents(chunk: list[Item], store: Store, report: IngestReport) -> list[RawDocument]:
-    """The chunk's documents whose exact bytes the store does not hold yet."""
-    for problem in (item for item in chunk if isinstance(item, Problem)):
-        report.problems.append(problem)
-        log.info("skipped %s", problem)
-    docs = [item for item in chunk if isinstance(item, RawDocument)]
-    digests = [hashlib.sha256(doc.raw).hexdigest() for doc in docs]
-    seen = store.known_raw(digests)
-    fresh = []
-    for doc, digest in zip(docs, digests, strict=True):
-        if digest in seen:
-            report.unchanged += 1
-            continue
-        seen.add(digest)
-        fresh.append(doc)
-    return fresh
-
-
-def _count_template_lines(
-    docs: list[RawDocument], lines: list[list[Line]], store: Store
-) -> None:
-    for doc, doc_lines in zip(docs, lines, strict=True):
-        if doc.outlet:
-            store.add_outlet_lines(doc.outlet, template_candidates(doc_lines))
-
-
-def _clean(
-    doc: RawDocument, lines: list[Line], store: Store, report: IngestReport
-) -> Article | None:
-    try:
-        repeated = repeated_lines(store, doc.outlet, lines)
-        return _checked(clean_document(doc, repeated, lines), doc)
-    except ValueError as exc:
-        problem = Problem(doc.origin, str(exc))
-    except Exception as exc:  # a bug on one document must not stop the batch
-        log.info("cleaning failed for %s", doc.origin, exc_info=True)
-        problem = Problem(doc.origin, f"internal error while cleaning ({type(exc).__name__}: {exc})")
-    report.problems.append(problem)
-    return None
-
-
-def _understand(
-    articles: list[Article], store: Store, understanding: Understanding, report: IngestReport,
-    on_understood: Progress | None,
-) -> None:
-    """Annotate the chunk's new articles and write the annotations."""
-    annotations = _annotations(articles, understanding, on_understood)
-    save_annotations(store, annotations)
-    report.understood += len(annotations)
 
 
 def _annotations(articles: list[Article], understanding: Understanding, on_done: Progress | None) -> list[Annotation]:
@@ -178,30 +112,3 @@ def _annotations(articles: list[Article], understanding: Understanding, on_done:
         if on_done:
             on_done(1)
     return annotations
-
-
-def _checked(article: Article, doc: RawDocument) -> Article:
-    if not article.text.strip():
-        raise ValueError(
-            f"no article text left after cleaning ({len(article.removed)} lines removed as boilerplate)"
-        )
-    return article
-
-
-def _store(
-    article: Article, doc: RawDocument, dedupe: Deduplicator, store: Store, report: IngestReport
-) -> Profile:
-    """Write the article with its dedupe data; return its story-clustering profile."""
-    folded_body = fold(article.body)
-    signals = dedupe.signals(folded_body)
-    duplicate_of, links = dedupe.links(article, signals)
-    store.add_article(
-        StoredArticle(article, doc.raw, signals.signature, signals.fingerprints, duplicate_of, folded_body)
-    )
-    store.add_links(links)
-    dedupe.add(article, signals)
-    report.ingested += 1
-    report.exact_duplicates += duplicate_of is not None
-    report.near_duplicates += sum(link.kind == "near" for link in links)
-    report.reuse_links += sum(link.kind == "reuse" for link in links)
-    return profile_of(article, [link.source for link in links if link.target == article.id])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from marsad.clean.lines import Line
-from marsad.store.base import Store
+from marsad.store.base import OutletLineCounts
 from marsad.text.normalize import stable_hash
 
 # A headline-like line seen in at least this many articles of one outlet is template.
@@ -21,7 +21,7 @@ def _candidate(line: Line) -> bool:
     return line.headline_like and line.words <= MAX_TEMPLATE_LINE_WORDS and bool(line.key)
 
 
-def repeated_lines(store: Store, outlet: str | None, lines: list[Line]) -> set[str]:
+def repeated_lines(store: OutletLineCounts, outlet: str | None, lines: list[Line]) -> set[str]:
     """Keys of a document's lines that repeat across the outlet's stored articles."""
     if not outlet:
         return set()

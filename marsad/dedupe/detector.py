@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
@@ -52,23 +53,22 @@ class Deduplicator:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._template = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME, hashfunc=zlib.crc32)
         self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
         self._minhashes: dict[str, LeanMinHash] = {}
-        for article_id, signature in store.signatures():
-            self._index(article_id, _lean(signature))
         self._first_with_content: dict[str, str] = {}
-        for article_id, content in store.content_hashes():
-            self._first_with_content.setdefault(content, article_id)
+        self._seen = 0  # the store's last entry read (`DedupeEntry.seq`)
+        self.catch_up()
 
-    def signals(self, folded_body: str) -> Signals:
-        """MinHash signature and sentence fingerprints of an article's folded body."""
-        minhash = MinHash(
-            num_perm=NUM_PERM, seed=_SEED, permutations=self._template.permutations,
-            scheme=_SCHEME, hashfunc=zlib.crc32,
-        )
-        minhash.update_batch(shingles(folded_body))
-        return Signals(minhash.hashvalues.tobytes(), sentence_fingerprints(folded_body))
+    def catch_up(self) -> int:
+        """Read the articles stored since the last look (by this writer or another one sharing the
+        store); return how many of them this index did not hold yet."""
+        new = 0
+        for entry in self.store.dedupe_entries(after=self._seen):
+            self._seen = entry.seq
+            new += entry.article_id not in self._minhashes
+            self._index(entry.article_id, _lean(entry.signature))
+            self._first_with_content.setdefault(entry.content_hash, entry.article_id)
+        return new
 
     def links(self, article: Article, signals: Signals) -> tuple[str | None, list[Link]]:
         """(the article it exactly duplicates, if any; every link it has to stored articles)."""
@@ -133,6 +133,24 @@ class Deduplicator:
             else:
                 oriented.append(Link(link.kind, link.source, link.target, link.score, detail))
         return oriented
+
+
+def signals(folded_body: str) -> Signals:
+    """MinHash signature and sentence fingerprints of an article's folded body (a plain function:
+    it runs wherever the article is cleaned)."""
+    minhash = MinHash(
+        num_perm=NUM_PERM, seed=_SEED, permutations=_permutations(), scheme=_SCHEME, hashfunc=zlib.crc32
+    )
+    minhash.update_batch(shingles(folded_body))
+    return Signals(minhash.hashvalues.tobytes(), sentence_fingerprints(folded_body))
+
+
+@lru_cache(maxsize=1)
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The MinHash permutations (drawn once per process from the fixed seed)."""
+    template = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME, hashfunc=zlib.crc32)
+    permutations: tuple[np.ndarray, np.ndarray] = template.permutations
+    return permutations
 
 
 def shingles(folded: str) -> list[bytes]:

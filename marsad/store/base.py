@@ -1,10 +1,18 @@
-"""The one narrow interface every store implements (SQLite now; a server database later)."""
+"""The interfaces every store implements (one SQLite file by default; PostgreSQL for a shared store).
+
+`Store` is four small interfaces, each a concern a reader can take alone:
+`ArticleStore` (articles, raw bytes, search), `DedupeIndex` (what deduplication
+and template-line detection need), `StoryIndex` (events, stories and their
+results) and `AnnotationStore`; plus the unit of work (`begin_write`, `commit`).
+Both backends pass one contract suite (`tests/store/`).
+"""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from marsad.records import Article, Link
 
@@ -98,20 +106,30 @@ class StoryResult:
     made_at: str = ""
 
 
-class Store(ABC):
-    """Articles, their raw bytes, dedupe indexes, links and cross-document line statistics."""
+@dataclass(frozen=True)
+class DedupeEntry:
+    """What deduplication keeps in memory of one stored article; `seq` grows in commit order."""
 
-    @abstractmethod
-    def known_raw(self, sha256s: Sequence[str]) -> set[str]:
-        """Which of these raw-byte hashes were ingested already."""
+    seq: int
+    article_id: str
+    content_hash: str
+    signature: bytes
+
+
+class OutletLineCounts(Protocol):
+    """Counts of candidate template lines per outlet (the store's, or the store's plus pending ones)."""
+
+    def outlet_line_counts(self, outlet: str, keys: Iterable[int]) -> dict[int, int]:
+        """In how many of the outlet's articles each of these line keys appeared."""
+        ...
+
+
+class ArticleStore(ABC):
+    """Articles, their raw bytes and the search index."""
 
     @abstractmethod
     def add_article(self, stored: StoredArticle) -> None:
         """Write an article with its raw bytes, dedupe data and search index entry."""
-
-    @abstractmethod
-    def add_links(self, links: Iterable[Link]) -> None:
-        """Record links between articles (duplicates, reuse); existing ones are kept."""
 
     @abstractmethod
     def article(self, article_id: str) -> Article | None:
@@ -140,12 +158,40 @@ class Store(ABC):
         """Every link in which the article takes part."""
 
     @abstractmethod
+    def add_links(self, links: Iterable[Link]) -> None:
+        """Record links between articles (duplicates, reuse); existing ones are kept."""
+
+    @abstractmethod
+    def published_of(self, article_ids: Sequence[str]) -> dict[str, str | None]:
+        """Publication dates of some articles."""
+
+    @abstractmethod
+    def article_ids(self, where: ArticleFilter, limit: int | None = None) -> list[str]:
+        """Ids of the articles matching the filter, in publication order."""
+
+    @abstractmethod
+    def outlets(self) -> list[str]:
+        """Every outlet the store has articles from."""
+
+
+class DedupeIndex(ABC):
+    """What deduplication and template-line detection read and write."""
+
+    @abstractmethod
+    def known_raw(self, sha256s: Sequence[str]) -> set[str]:
+        """Which of these raw-byte hashes were ingested already."""
+
+    @abstractmethod
     def content_hashes(self) -> Iterator[tuple[str, str]]:
         """(article id, folded-text hash) of every article, in ingest order."""
 
     @abstractmethod
     def signatures(self) -> Iterator[tuple[str, bytes]]:
         """(article id, MinHash signature) of every article."""
+
+    @abstractmethod
+    def dedupe_entries(self, after: int = 0) -> Iterator[DedupeEntry]:
+        """The dedupe entries of the articles stored after `seq` = `after`, in commit order."""
 
     @abstractmethod
     def fingerprint_matches(self, fingerprints: Sequence[int]) -> dict[str, int]:
@@ -159,9 +205,9 @@ class Store(ABC):
     def outlet_line_counts(self, outlet: str, keys: Iterable[int]) -> dict[int, int]:
         """In how many of the outlet's articles each of these line keys appeared."""
 
-    @abstractmethod
-    def published_of(self, article_ids: Sequence[str]) -> dict[str, str | None]:
-        """Publication dates of some articles."""
+
+class StoryIndex(ABC):
+    """Events and stories: assignments, clustering statistics, per-story results."""
 
     @abstractmethod
     def save_assignments(self, assignments: Iterable[Assignment]) -> None:
@@ -185,10 +231,6 @@ class Store(ABC):
         """Ids of the articles that have no event yet, in publication order."""
 
     @abstractmethod
-    def article_ids(self, where: ArticleFilter, limit: int | None = None) -> list[str]:
-        """Ids of the articles matching the filter, in publication order."""
-
-    @abstractmethod
     def story_ids(self, where: StoryFilter, limit: int = 50, offset: int = 0) -> list[str]:
         """Stories matching the filter, most recently active first."""
 
@@ -205,8 +247,16 @@ class Store(ABC):
         """Links whose both ends are among these articles."""
 
     @abstractmethod
-    def outlets(self) -> list[str]:
-        """Every outlet the store has articles from."""
+    def save_story_result(self, result: StoryResult) -> None:
+        """Keep a per-story result, replacing the story's earlier one of the same kind."""
+
+    @abstractmethod
+    def story_result(self, story_id: str, kind: str) -> StoryResult | None:
+        """The stored result of that kind for a story, if any (its `key` says whether it is current)."""
+
+
+class AnnotationStore(ABC):
+    """Annotations of articles, encoded by `marsad.understand.codec`."""
 
     @abstractmethod
     def save_annotations(self, annotations: Iterable[StoredAnnotation]) -> None:
@@ -221,13 +271,14 @@ class Store(ABC):
         """Ids of articles without an annotation (or, with `version`, without one of that version),
         in publication order."""
 
-    @abstractmethod
-    def save_story_result(self, result: StoryResult) -> None:
-        """Keep a per-story result, replacing the story's earlier one of the same kind."""
+
+class Store(ArticleStore, DedupeIndex, StoryIndex, AnnotationStore):
+    """Everything an ingest, a reader or the web needs of a store, and its unit of work."""
 
     @abstractmethod
-    def story_result(self, story_id: str, kind: str) -> StoryResult | None:
-        """The stored result of that kind for a story, if any (its `key` says whether it is current)."""
+    def begin_write(self) -> None:
+        """Start a unit of work that writes what several writers share (articles, links, counts,
+        stories): while another writer is in one, wait for it to commit; `commit` ends it."""
 
     @abstractmethod
     def commit(self) -> None:

@@ -6,7 +6,6 @@ import json
 import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
 from marsad.errors import StoreError
@@ -15,6 +14,7 @@ from marsad.store.base import (
     ArticleFilter,
     ArticleSummary,
     Assignment,
+    DedupeEntry,
     SearchHit,
     Store,
     StoredAnnotation,
@@ -23,10 +23,12 @@ from marsad.store.base import (
     StoryResult,
 )
 from marsad.store.codec import decode_article, encode_article
+from marsad.store.common import now, origin_label, search_terms, snippet
 from marsad.store.migrations import migrate
-from marsad.text.normalize import fold, fold_with_offsets
+from marsad.text.normalize import fold
 
-SNIPPET_CONTEXT = 80
+# Seconds a writer waits for another one (another ingest, the web) to commit before giving up.
+BUSY_TIMEOUT = 600
 _SUMMARY_FIELDS = (
     "{a}id", "{a}title", "{a}outlet", "{a}published", "{a}language", "{a}mt_score", "{a}duplicate_of", "{a}origin",
     "json_extract({a}record, '$.url')", "json_extract({a}record, '$.extra.id')",
@@ -48,7 +50,7 @@ class SQLiteStore(Store):
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         try:
-            self.db = sqlite3.connect(self.path)
+            self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
@@ -70,14 +72,14 @@ class SQLiteStore(Store):
             "INSERT OR IGNORE INTO raw (sha256, data, compressed, size, origin, locator, ingested_at)"
             " VALUES (?, ?, 1, ?, ?, ?, ?)",
             (a.raw_sha256, zlib.compress(stored.raw, 1), len(stored.raw), a.origin.path,
-             a.origin.locator, _now()),
+             a.origin.locator, now()),
         )
         cursor = self.db.execute(
             "INSERT INTO articles (id, raw_sha256, content_hash, outlet, published, title,"
             " language, mt_score, duplicate_of, origin, record)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (a.id, a.raw_sha256, a.content_hash, a.outlet, a.published, a.title, a.language,
-             a.machine_translation.score, stored.duplicate_of, _origin(a), encode_article(a)),
+             a.machine_translation.score, stored.duplicate_of, origin_label(a), encode_article(a)),
         )
         rowid = cursor.lastrowid
         self.db.execute(
@@ -132,11 +134,10 @@ class SQLiteStore(Store):
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
 
     def search(self, query: str, limit: int = 20) -> list[SearchHit]:
-        printable = "".join(ch if ch.isprintable() else " " for ch in query)  # FTS5 stops at a NUL
-        terms = [t for t in fold(printable).split() if t.strip('"')]
+        terms = search_terms(query)
         if not terms:
             return []
-        match = " ".join('"' + t.replace('"', "") + '"' for t in terms)
+        match = " ".join(f'"{t}"' for t in terms)
         rows = self.db.execute(
             f"SELECT {_summary_columns('a')},"
             " a.record, bm25(articles_fts) AS rank"
@@ -147,8 +148,9 @@ class SQLiteStore(Store):
         hits = []
         for row in rows:
             article = decode_article(row[_N_SUMMARY])
-            snippet = _snippet(article.text, [t.strip('"') for t in terms])
-            hits.append(SearchHit(ArticleSummary(*row[:_N_SUMMARY]), snippet, -float(row[_N_SUMMARY + 1])))
+            hits.append(SearchHit(
+                ArticleSummary(*row[:_N_SUMMARY]), snippet(article.text, terms), -float(row[_N_SUMMARY + 1])
+            ))
         return hits
 
     def links_of(self, article_id: str) -> list[Link]:
@@ -166,6 +168,15 @@ class SQLiteStore(Store):
         yield from self.db.execute(
             "SELECT a.id, m.signature FROM minhashes m JOIN articles a ON a.rowid = m.article"
         )
+
+    def dedupe_entries(self, after: int = 0) -> Iterator[DedupeEntry]:
+        rows = self.db.execute(
+            "SELECT a.rowid, a.id, a.content_hash, m.signature FROM articles a"
+            " JOIN minhashes m ON m.article = a.rowid WHERE a.rowid > ? ORDER BY a.rowid",
+            (after,),
+        )
+        for seq, article_id, content_hash, signature in rows:
+            yield DedupeEntry(seq, article_id, content_hash, bytes(signature))
 
     def fingerprint_matches(self, fingerprints: Sequence[int]) -> dict[str, int]:
         unique = list(set(fingerprints))
@@ -305,11 +316,11 @@ class SQLiteStore(Store):
         )]
 
     def save_annotations(self, annotations: Iterable[StoredAnnotation]) -> None:
-        now = _now()
+        made = now()
         self.db.executemany(
             "INSERT OR REPLACE INTO annotations (article_id, version, structure, vectors, made_at)"
             " VALUES (?, ?, ?, ?, ?)",
-            [(a.article_id, a.version, a.structure, a.vectors, now) for a in annotations],
+            [(a.article_id, a.version, a.structure, a.vectors, made) for a in annotations],
         )
 
     def annotations(self, article_ids: Sequence[str]) -> dict[str, StoredAnnotation]:
@@ -336,7 +347,7 @@ class SQLiteStore(Store):
     def save_story_result(self, result: StoryResult) -> None:
         self.db.execute(
             "INSERT OR REPLACE INTO story_results (story_id, kind, key, data, made_at) VALUES (?, ?, ?, ?, ?)",
-            (result.story_id, result.kind, result.key, result.data, result.made_at or _now()),
+            (result.story_id, result.kind, result.key, result.data, result.made_at or now()),
         )
 
     def story_result(self, story_id: str, kind: str) -> StoryResult | None:
@@ -344,6 +355,10 @@ class SQLiteStore(Store):
             "SELECT key, data, made_at FROM story_results WHERE story_id = ? AND kind = ?", (story_id, kind)
         ).fetchone()
         return None if row is None else StoryResult(story_id, kind, row[0], bytes(row[1]), row[2])
+
+    def begin_write(self) -> None:
+        if not self.db.in_transaction:  # the file's write lock, held until `commit` (waits for another writer)
+            self.db.execute("BEGIN IMMEDIATE")
 
     def commit(self) -> None:
         self.db.commit()
@@ -370,26 +385,3 @@ def _story_clauses(where: StoryFilter) -> tuple[str, list[str]]:
         clauses.append(f"a.id IN ({','.join('?' * len(ids))})")
         params += ids
     return " AND ".join(clauses), params
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _origin(article: Article) -> str:
-    o = article.origin
-    return f"{o.path}:{o.locator}" if o.locator else o.path
-
-
-def _snippet(text: str, terms: list[str]) -> str:
-    """The passage of the original text around the first matching term."""
-    folded, offsets = fold_with_offsets(text)
-    positions = [p for p in (folded.find(t) for t in terms) if p >= 0]
-    if not positions:
-        return text[: 2 * SNIPPET_CONTEXT]
-    centre = offsets[min(positions)]
-    start = max(0, centre - SNIPPET_CONTEXT)
-    end = min(len(text), centre + SNIPPET_CONTEXT)
-    prefix = "…" if start > 0 else ""
-    suffix = "…" if end < len(text) else ""
-    return prefix + text[start:end].replace("\n\n", " ¶ ") + suffix

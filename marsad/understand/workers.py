@@ -59,9 +59,17 @@ class Understanding:
 
     def map(self, articles: Sequence[Article]) -> Iterator[Annotation]:
         """The annotations of `articles`, in their order."""
-        if self._executor is None and (self.workers <= 1 or len(articles) < MIN_POOL_BATCH):
+        executor = self.executor_for(len(articles))
+        if executor is None:
             return map(understand, articles)
-        return self._pool().map(understand, articles, chunksize=CHUNKSIZE)
+        return executor.map(understand, articles, chunksize=CHUNKSIZE)
+
+    def executor_for(self, count: int) -> Executor | None:
+        """Where the work on `count` articles runs: None for this process (one worker, or too few
+        articles to be worth starting a pool)."""
+        if self._executor is None and (self.workers <= 1 or count < MIN_POOL_BATCH):
+            return None
+        return self._pool()
 
     def close(self) -> None:
         """Stop the worker processes this object started."""

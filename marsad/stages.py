@@ -1,0 +1,99 @@
+"""The per-article stages, as plain functions over records: they need no store and no other article,
+so they run the same in this process, in a local worker pool or on a cluster's workers.
+
+`prepare` takes one document and what the single writer knows of its outlet
+(the keys of its lines that repeat across the outlet's articles) and returns
+the cleaned article, its folded body, its deduplication signals and, when
+asked, its encoded annotation. Everything that needs the whole store (template
+counts, duplicate decisions, links, stories, writes) is `marsad.writer`'s.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from marsad.clean.article import clean_document
+from marsad.clean.lines import Line
+from marsad.dedupe.detector import Signals, signals
+from marsad.records import Article, Problem, RawDocument
+from marsad.store.base import StoredAnnotation
+from marsad.text.normalize import fold
+from marsad.understand.codec import encode_annotation
+from marsad.understand.stage import understand
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Task:
+    """One document to prepare: the outlet's repeated line keys come from the writer."""
+
+    doc: RawDocument
+    repeated: frozenset[str] = frozenset()
+    understand: bool = True
+    lines: list[Line] | None = None  # the document's lines, when the caller split them already
+
+
+@dataclass
+class Prepared:
+    """A document made ready for the writer."""
+
+    article: Article
+    folded_body: str
+    signals: Signals
+    annotation: StoredAnnotation | None = None
+    problem: Problem | None = None  # understanding failed: the article is stored without an annotation
+    seconds: dict[str, float] = field(default_factory=dict)  # time spent in each stage
+
+
+def prepare(task: Task) -> Prepared | Problem:
+    """Clean, fold, sign and (if asked) understand one document; a bad document is a `Problem`."""
+    doc = task.doc
+    started = time.perf_counter()
+    try:
+        article = checked(clean_document(doc, task.repeated, task.lines), doc)
+    except ValueError as exc:
+        return Problem(doc.origin, str(exc))
+    except Exception as exc:  # a bug on one document must not stop the batch
+        log.info("cleaning failed for %s", doc.origin, exc_info=True)
+        return Problem(doc.origin, f"internal error while cleaning ({type(exc).__name__}: {exc})")
+    cleaned = time.perf_counter()
+    folded_body = fold(article.body)
+    prepared = Prepared(article, folded_body, signals(folded_body))
+    signed = time.perf_counter()
+    prepared.seconds = {"clean": cleaned - started, "dedupe signals": signed - cleaned}
+    if task.understand:
+        _understand(prepared)
+        prepared.seconds["understand"] = time.perf_counter() - signed
+    return prepared
+
+
+def prepare_all(tasks: Sequence[Task]) -> list[Prepared | Problem]:
+    """`prepare` over a few tasks: the unit of work handed to a worker."""
+    return [prepare(task) for task in tasks]
+
+
+def checked(article: Article, doc: RawDocument) -> Article:
+    """The article, unless cleaning left no text of it."""
+    if not article.text.strip():
+        raise ValueError(
+            f"no article text left after cleaning ({len(article.removed)} lines removed as boilerplate)"
+        )
+    return article
+
+
+def _understand(prepared: Prepared) -> None:
+    article = prepared.article
+    try:
+        annotation = understand(article)
+    except Exception as exc:  # stored without an annotation (`marsad reannotate` retries), the batch goes on
+        log.info("understanding failed for %s", article.origin, exc_info=True)
+        prepared.problem = Problem(
+            article.origin, f"internal error while understanding ({type(exc).__name__}: {exc}); stored without"
+                            " annotations"
+        )
+        return
+    prepared.annotation = StoredAnnotation(article.id, annotation.version, *encode_annotation(annotation))

@@ -1,0 +1,184 @@
+"""The single writer: every decision that needs the whole store, taken in input order.
+
+An ingest hands the writer its input a chunk at a time. `admit` keeps the
+documents the store does not hold yet, counts their candidate template lines
+(in memory until their chunk is written, so a unit of work holds exactly its own
+counts) and makes one `stages.Task` per document with the outlet's repeated
+lines. The tasks run anywhere (this process, a pool, a cluster); `write` takes
+their results back in the same order and, inside one unit of work, writes the
+template counts, decides exact and near duplicates and sentence reuse against
+the index, stores the articles, links and annotations, places the articles in
+events and stories in publication order, and commits.
+
+A store shared with other writers (PostgreSQL) lets one unit of work in at a
+time (`Store.begin_write`); the writer then first catches up with what the
+others committed, so its decisions are those of one serial ingest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from marsad.clean.lines import split_lines
+from marsad.clean.templates import repeated_lines, template_candidates
+from marsad.dedupe.detector import Deduplicator
+from marsad.ingest.formats import Item
+from marsad.records import Problem, RawDocument
+from marsad.stages import Prepared, Task
+from marsad.store.base import Store, StoredAnnotation, StoredArticle
+from marsad.stories.assign import StoryPlacer, profile_of_stored
+from marsad.stories.profile import Profile, profile_of
+
+
+@dataclass
+class IngestReport:
+    """What an ingest run did: counts, every input it had to skip with why, and where the time went."""
+
+    ingested: int = 0
+    unchanged: int = 0
+    exact_duplicates: int = 0
+    near_duplicates: int = 0
+    reuse_links: int = 0
+    understood: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    seconds: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))  # per stage; "writer":
+    # the single writer's share (in the ingesting process), the others summed over every worker
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class Batch:
+    """One chunk of input between `admit` and `write`."""
+
+    items: int
+    problems: list[Problem]
+    tasks: list[Task]
+    digests: list[str]
+    lines: list[tuple[str, set[int]]]  # (outlet, candidate template keys) of each task ("" = no outlet)
+
+
+class PendingLines:
+    """The store's template-line counts plus those of admitted documents not written yet."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.pending: Counter[tuple[str, int]] = Counter()
+
+    def outlet_line_counts(self, outlet: str, keys: Iterable[int]) -> dict[int, int]:
+        counts = self.store.outlet_line_counts(outlet, keys)
+        for key in set(keys):
+            if (outlet, key) in self.pending:
+                counts[key] = counts.get(key, 0) + self.pending[(outlet, key)]
+        return counts
+
+
+class Writer:
+    """Admits chunks of input and writes their prepared results, one unit of work per chunk."""
+
+    def __init__(self, store: Store, report: IngestReport, understand: bool) -> None:
+        self.store = store
+        self.report = report
+        self.understand = understand
+        self.lines = PendingLines(store)
+        self.in_flight: set[str] = set()  # raw hashes admitted and not written yet
+        started = time.perf_counter()
+        store.begin_write()
+        self.dedupe = Deduplicator(store)
+        self.placer = StoryPlacer(store)
+        self.placer.place([profile_of_stored(store, i) for i in store.unassigned()])  # left by an older run
+        store.commit()
+        report.seconds["writer"] += time.perf_counter() - started
+
+    def admit(self, chunk: list[Item]) -> Batch:
+        """The chunk's new documents as tasks (with their outlets' repeated lines)."""
+        started = time.perf_counter()
+        problems = [item for item in chunk if isinstance(item, Problem)]
+        docs = [item for item in chunk if isinstance(item, RawDocument)]
+        digests = [hashlib.sha256(doc.raw).hexdigest() for doc in docs]
+        seen = self.store.known_raw(digests) | self.in_flight
+        batch = Batch(len(chunk), problems, [], [], [])
+        fresh: list[tuple[RawDocument, str]] = []
+        for doc, digest in zip(docs, digests, strict=True):
+            if digest in seen:
+                self.report.unchanged += 1
+                continue
+            seen.add(digest)
+            fresh.append((doc, digest))
+        split = [split_lines(doc.text) for doc, _ in fresh]
+        for (doc, digest), doc_lines in zip(fresh, split, strict=True):
+            keys = set(template_candidates(doc_lines)) if doc.outlet else set()
+            self.lines.pending.update((doc.outlet or "", k) for k in keys)
+            batch.digests.append(digest)
+            batch.lines.append((doc.outlet or "", keys))
+        for (doc, _), doc_lines in zip(fresh, split, strict=True):
+            repeated = frozenset(repeated_lines(self.lines, doc.outlet, doc_lines))
+            batch.tasks.append(Task(doc, repeated, self.understand, doc_lines))
+        self.in_flight.update(batch.digests)
+        self.report.seconds["writer"] += time.perf_counter() - started
+        return batch
+
+    def write(self, batch: Batch, results: Iterable[Prepared | Problem]) -> None:
+        """Write one chunk's results (in the order of its tasks) as one unit of work."""
+        results = list(results)  # wait for the workers before taking the store's write lock
+        started = time.perf_counter()
+        self.store.begin_write()
+        if self.dedupe.catch_up():  # another writer stored articles since: replay its stories too
+            self.placer = StoryPlacer(self.store)
+        known = self.store.known_raw(batch.digests)  # stored meanwhile by another writer
+        for (outlet, keys), digest in zip(batch.lines, batch.digests, strict=True):
+            if outlet and digest not in known:
+                self.store.add_outlet_lines(outlet, keys)
+            self.lines.pending.subtract((outlet, k) for k in keys)
+        self.lines.pending = +self.lines.pending  # drop the zero counts
+        self.report.problems.extend(batch.problems)
+        profiles, annotations = self._store_all(results, batch, known)
+        if annotations:
+            self.store.save_annotations(annotations)
+            self.report.understood += len(annotations)
+        self.placer.place(profiles)
+        self.store.commit()
+        self.in_flight.difference_update(batch.digests)
+        self.report.seconds["writer"] += time.perf_counter() - started
+
+    def _store_all(
+        self, results: list[Prepared | Problem], batch: Batch, known: set[str]
+    ) -> tuple[list[Profile], list[StoredAnnotation]]:
+        profiles: list[Profile] = []
+        annotations: list[StoredAnnotation] = []
+        for result, task, digest in zip(results, batch.tasks, batch.digests, strict=True):
+            if isinstance(result, Problem):
+                self.report.problems.append(result)
+                continue
+            for stage, seconds in result.seconds.items():
+                self.report.seconds[stage] += seconds
+            if digest in known:
+                self.report.unchanged += 1
+                continue
+            profiles.append(self._store(result, task.doc.raw))
+            if result.annotation is not None:
+                annotations.append(result.annotation)
+            if result.problem is not None:
+                self.report.problems.append(result.problem)
+        return profiles, annotations
+
+    def _store(self, prepared: Prepared, raw: bytes) -> Profile:
+        """Decide the article's duplicates and links, write it; return its story-clustering profile."""
+        article, signals = prepared.article, prepared.signals
+        duplicate_of, links = self.dedupe.links(article, signals)
+        self.store.add_article(StoredArticle(
+            article, raw, signals.signature, signals.fingerprints, duplicate_of, prepared.folded_body
+        ))
+        self.store.add_links(links)
+        self.dedupe.add(article, signals)
+        self.report.ingested += 1
+        self.report.exact_duplicates += duplicate_of is not None
+        self.report.near_duplicates += sum(link.kind == "near" for link in links)
+        self.report.reuse_links += sum(link.kind == "reuse" for link in links)
+        return profile_of(article, [link.source for link in links if link.target == article.id])
