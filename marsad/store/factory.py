@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from marsad.errors import StoreError
 from marsad.store.base import Store
 
 SERVER_SCHEMES = ("postgresql://", "postgres://")
@@ -17,8 +18,10 @@ def is_server(location: str | Path) -> bool:
 def open_store(location: str | Path) -> Store:
     """The store at `location`: `postgresql://USER@HOST/DB` (psycopg's URL form) or a file path."""
     if is_server(location):
-        from marsad.store.postgres import PostgresStore  # psycopg loads only for a server store
-
+        try:
+            from marsad.store.postgres import PostgresStore  # psycopg loads only for a server store
+        except ImportError as exc:
+            raise StoreError(f"a PostgreSQL store needs psycopg: pip install 'marsad[postgres]' ({exc})") from exc
         return PostgresStore(str(location))
     from marsad.store.sqlite import SQLiteStore
 
