@@ -33,8 +33,8 @@ from marsad.ingest.sources import Metadata
 from marsad.pipeline import IngestReport, clean_inputs, ingest, reannotate
 from marsad.records import Article, Problem
 from marsad.relate.story import align_story, story_entities, story_statements, story_timeline
-from marsad.store.base import ArticleFilter, StoryFilter
-from marsad.store.sqlite import SQLiteStore
+from marsad.store.base import ArticleFilter, Store, StoryFilter
+from marsad.store.factory import describe, is_server, open_store
 from marsad.stories.assign import RebuildReport, assign_new
 from marsad.stories.assign import rebuild as stories_rebuild
 from marsad.stories.query import list_stories
@@ -52,9 +52,8 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)  # one line per message, even in a pipe
 
 DEFAULT_DB = "marsad.db"
-DbOption = Annotated[
-    Path, typer.Option("--db", help="SQLite store file (env MARSAD_DB).", envvar="MARSAD_DB")
-]
+DB_HELP = "Store: an SQLite file, or a PostgreSQL server as postgresql://USER@HOST/DB (env MARSAD_DB)."
+DbOption = Annotated[str, typer.Option("--db", help=DB_HELP, envvar="MARSAD_DB")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 SourceOption = Annotated[
     str | None, typer.Option("--source", "--outlet", help="Outlet, for documents that lack one.")
@@ -72,7 +71,7 @@ ReadPaths = Annotated[
     list[str] | None, typer.Argument(help="Files, directories, or - for stdin; none: read the store (--db).")
 ]
 ReadDbOption = Annotated[
-    Path | None, typer.Option("--db", help="Store to read when no PATH is given (env MARSAD_DB).")
+    str | None, typer.Option("--db", help="Store to read when no PATH is given (env MARSAD_DB).")
 ]
 StoryOption = Annotated[str | None, typer.Option("--story", help="Only the articles of this story (store).")]
 OutletOption = Annotated[str | None, typer.Option("--outlet", help="Only this outlet's articles (store).")]
@@ -85,7 +84,7 @@ READ_LIMIT = 200  # articles a reading command takes from a store unless told ot
 @app.command("ingest")
 def ingest_command(
     paths: Annotated[list[str], typer.Argument(help="Files, directories, or - for stdin.")],
-    db: DbOption = Path(DEFAULT_DB),
+    db: DbOption = DEFAULT_DB,
     source: SourceOption = None,
     published: PublishedOption = None,
     language: LanguageOption = None,
@@ -118,7 +117,7 @@ def ingest_command(
 
 @app.command("reannotate")
 def reannotate_command(
-    db: DbOption = Path(DEFAULT_DB),
+    db: DbOption = DEFAULT_DB,
     workers: WorkersOption = None,
     everything: Annotated[bool, typer.Option("--all", help="Redo every annotation, current ones too.")] = False,
 ) -> None:
@@ -130,7 +129,7 @@ def reannotate_command(
         task = progress.add_task("understanding", total=len(ids))
         done = reannotate(store, ids, understanding, lambda n: progress.advance(task, n))
     store.close()
-    out.print(f"annotated {done} articles with models {version} — {db}", highlight=False)
+    out.print(f"annotated {done} articles with models {version} — {describe(db)}", highlight=False)
 
 
 @app.command("clean")
@@ -157,7 +156,7 @@ def clean_command(
 
 @app.command("list")
 def list_command(
-    db: DbOption = Path(DEFAULT_DB),
+    db: DbOption = DEFAULT_DB,
     outlet: Annotated[str | None, typer.Option(help="Only this outlet.")] = None,
     limit: Annotated[int, typer.Option(help="How many articles.")] = 50,
     offset: Annotated[int, typer.Option(help="Skip this many first.")] = 0,
@@ -180,7 +179,7 @@ def list_command(
 @app.command("show")
 def show_command(
     article_id: Annotated[str, typer.Argument(metavar="ID", help="Article id (or a unique prefix).")],
-    db: DbOption = Path(DEFAULT_DB),
+    db: DbOption = DEFAULT_DB,
     removed: Annotated[bool, typer.Option("--removed", help="Also list removed lines.")] = False,
     raw: Annotated[bool, typer.Option("--raw", help="Print the exact input bytes instead.")] = False,
     as_json: JsonOption = False,
@@ -189,7 +188,7 @@ def show_command(
     store = _open(db, must_exist=True)
     article = store.article(article_id)
     if article is None:
-        err.print(f"[red]error[/red] no article with id {article_id!r} in {db}")
+        err.print(f"[red]error[/red] no article with id {article_id!r} in {escape(describe(db))}")
         raise typer.Exit(1)
     if raw:
         sys.stdout.buffer.write(store.raw_bytes(article.raw_sha256) or b"")
@@ -206,7 +205,7 @@ def show_command(
 @app.command("search")
 def search_command(
     query: Annotated[str, typer.Argument(help="Words to find (Arabic spelling variants match).")],
-    db: DbOption = Path(DEFAULT_DB),
+    db: DbOption = DEFAULT_DB,
     limit: Annotated[int, typer.Option(help="How many results.")] = 20,
     as_json: JsonOption = False,
 ) -> None:
@@ -418,7 +417,7 @@ def stories_command(
         list[str] | None, typer.Argument(help="Files or directories to group; none: the stories of --db.")
     ] = None,
     db: Annotated[
-        Path | None, typer.Option("--db", help="Store to read (and ingest PATHs into); default: a temporary one.")
+        str | None, typer.Option("--db", help="Store to read (and ingest PATHs into); default: a temporary one.")
     ] = None,
     outlet: Annotated[str | None, typer.Option(help="Only stories this outlet covered.")] = None,
     since: Annotated[str | None, typer.Option(help="Only stories with an article on or after YYYY-MM-DD.")] = None,
@@ -429,9 +428,9 @@ def stories_command(
 ) -> None:
     """Group articles into events and events into stories, with each one's coverage."""
     if not paths and db is None:
-        db = Path(os.environ.get("MARSAD_DB", DEFAULT_DB))
+        db = os.environ.get("MARSAD_DB", DEFAULT_DB)
     with tempfile.TemporaryDirectory() as scratch:
-        store = _open(db or Path(scratch) / "stories.db", must_exist=not paths)
+        store = _open(db or str(Path(scratch) / "stories.db"), must_exist=not paths)
         failed = False
         if paths:
             report = ingest(paths, store, Metadata())
@@ -472,7 +471,7 @@ def _print_rebuild(report: RebuildReport) -> None:
 @app.command("brief")
 def brief_command(
     story: Annotated[str, typer.Argument(metavar="STORY", help="Story id (see `marsad stories --db FILE`).")],
-    db: DbOption = Path(DEFAULT_DB),
+    db: DbOption = DEFAULT_DB,
     fmt: Annotated[str, typer.Option("--format", help="md, html or json.")] = "md",
     link_base: Annotated[
         str, typer.Option(help="Where `marsad serve` runs: citations link to its article pages.")
@@ -489,7 +488,8 @@ def brief_command(
         found = story_brief(store, story)
     store.close()
     if found is None:
-        err.print(f"[red]error[/red] no story {escape(story)!r} in {db}: list them with `marsad stories --db {db}`")
+        err.print(f"[red]error[/red] no story {escape(story)!r} in {escape(describe(db))}: list them with"
+                  f" `marsad stories --db {escape(describe(db))}`")
         raise typer.Exit(1)
     if fmt == "json":
         print_json(brief_json(found, link_base))
@@ -499,7 +499,7 @@ def brief_command(
 
 @app.command("serve")
 def serve_command(
-    db: DbOption = Path(DEFAULT_DB),
+    db: DbOption = DEFAULT_DB,
     host: Annotated[str, typer.Option(help="Address to bind; beyond localhost a token is required.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     token: Annotated[
@@ -513,7 +513,7 @@ def serve_command(
     if host not in LOCAL_HOSTS and not token:
         token = secrets.token_urlsafe(24)
         err.print(f"serving beyond localhost: every request needs the token; open http://{host}:{port}/?token={token}")
-    out.print(f"marsad serving {db} at http://{host}:{port}/ (API description: /docs)", highlight=False)
+    out.print(f"marsad serving {describe(db)} at http://{host}:{port}/ (API description: /docs)", highlight=False)
     serve(db, host, port, token, uploads)
 
 
@@ -531,7 +531,7 @@ def _clean_all(paths: list[str], defaults: Metadata) -> tuple[list[Article], boo
 
 
 def _understood(
-    paths: list[str] | None, db: Path | None, where: ArticleFilter, limit: int, defaults: Metadata,
+    paths: list[str] | None, db: str | None, where: ArticleFilter, limit: int, defaults: Metadata,
     workers: int | None,
 ) -> tuple[list[Article], bool]:
     """The articles a reading command works on, each carrying its annotation, and whether any input failed.
@@ -552,7 +552,7 @@ def _understood(
     return articles, False
 
 
-def _article_ids(store: SQLiteStore, where: ArticleFilter, limit: int) -> list[str]:
+def _article_ids(store: Store, where: ArticleFilter, limit: int) -> list[str]:
     """The ids a reading command takes, saying so when the limit cuts some off."""
     ids = store.article_ids(where, limit + 1)
     if len(ids) > limit:
@@ -560,16 +560,16 @@ def _article_ids(store: SQLiteStore, where: ArticleFilter, limit: int) -> list[s
     return ids[:limit]
 
 
-def _open_read(db: Path | None) -> SQLiteStore:
-    return _open(db or Path(os.environ.get("MARSAD_DB", DEFAULT_DB)), must_exist=True)
+def _open_read(db: str | None) -> Store:
+    return _open(db or os.environ.get("MARSAD_DB", DEFAULT_DB), must_exist=True)
 
 
-def _open(db: Path, must_exist: bool = False) -> SQLiteStore:
-    if must_exist and not db.exists():
-        err.print(f"[red]error[/red] no store at {db}: run `marsad ingest PATH --db {db}` first")
+def _open(db: str, must_exist: bool = False) -> Store:
+    if must_exist and not is_server(db) and not Path(db).exists():
+        err.print(f"[red]error[/red] no store at {escape(db)}: run `marsad ingest PATH --db {escape(db)}` first")
         raise typer.Exit(2)
     try:
-        return SQLiteStore(db)
+        return open_store(db)
     except MarsadError as exc:
         err.print(f"[red]error[/red] {exc}")
         raise typer.Exit(2) from exc
@@ -583,9 +583,9 @@ def _progress() -> Progress:
     )
 
 
-def _report_json(report: IngestReport, total: int, db: Path) -> dict[str, Any]:
+def _report_json(report: IngestReport, total: int, db: str) -> dict[str, Any]:
     return {
-        "store": str(db),
+        "store": describe(db),
         "ingested": report.ingested,
         "unchanged": report.unchanged,
         "exact_duplicates": report.exact_duplicates,
@@ -601,12 +601,12 @@ def _report_json(report: IngestReport, total: int, db: Path) -> dict[str, Any]:
     }
 
 
-def _print_report(report: IngestReport, total: int, db: Path) -> None:
+def _print_report(report: IngestReport, total: int, db: str) -> None:
     out.print(
         f"ingested {report.ingested}, unchanged {report.unchanged}, "
         f"exact duplicates {report.exact_duplicates}, near duplicates {report.near_duplicates}, "
         f"reuse links {report.reuse_links}, understood {report.understood}, skipped {len(report.problems)} "
-        f"— {total} articles in {db}",
+        f"— {total} articles in {describe(db)}",
         highlight=False, soft_wrap=True,
     )
     reasons: dict[str, int] = {}

@@ -75,12 +75,14 @@ class SQLiteStore(Store):
              a.origin.locator, now()),
         )
         cursor = self.db.execute(
-            "INSERT INTO articles (id, raw_sha256, content_hash, outlet, published, title,"
+            "INSERT OR IGNORE INTO articles (id, raw_sha256, content_hash, outlet, published, title,"
             " language, mt_score, duplicate_of, origin, record)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (a.id, a.raw_sha256, a.content_hash, a.outlet, a.published, a.title, a.language,
              a.machine_translation.score, stored.duplicate_of, origin_label(a), encode_article(a)),
         )
+        if cursor.rowcount == 0:  # stored already (by this id): the first one stays
+            return
         rowid = cursor.lastrowid
         self.db.execute(
             "INSERT INTO minhashes (article, signature) VALUES (?, ?)", (rowid, stored.signature)

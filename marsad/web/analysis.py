@@ -16,7 +16,7 @@ from typing import Any, Literal
 from marsad.entities.resolve import Entity, resolve
 from marsad.records import Article
 from marsad.relate.analysis import StoryAnalysis, analyse_story, save_analysis, stored_analysis, story_key
-from marsad.store.sqlite import SQLiteStore
+from marsad.store.factory import open_store
 from marsad.stories.records import Story
 from marsad.understand.annotation import annotation_of
 from marsad.understand.storage import attach_annotations, read_understood
@@ -66,7 +66,7 @@ class Analyses:
     def article_entities(self, article: Article, wait: bool = False) -> list[Entity] | None:
         """The entities of one article alone, from its stored annotation (made in the background
         when it has none: None until then, unless `wait`)."""
-        store = SQLiteStore(self.db_path)
+        store = open_store(self.db_path)
         try:
             if not attach_annotations(store, [article]):
                 future = self._worker.submit(self._understand, article.id)
@@ -83,14 +83,14 @@ class Analyses:
         self._worker.shutdown()
 
     def _stored(self, story: Story) -> tuple[StoryAnalysis | None, bool]:
-        store = SQLiteStore(self.db_path)
+        store = open_store(self.db_path)
         try:
             return stored_analysis(store, story)
         finally:
             store.close()
 
     def _make(self, story: Story) -> StoryAnalysis:
-        store = SQLiteStore(self.db_path)
+        store = open_store(self.db_path)
         try:
             analysis = analyse_story(store, story)
             save_analysis(store, story, analysis)
@@ -103,7 +103,7 @@ class Analyses:
             store.close()
 
     def _understand(self, article_id: str) -> None:
-        store = SQLiteStore(self.db_path)
+        store = open_store(self.db_path)
         try:
             read_understood(store, [article_id], workers=1)
         finally:

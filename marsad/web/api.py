@@ -20,8 +20,8 @@ from marsad.brief.render import brief_json, brief_markdown
 from marsad.cli.output import timeline_json
 from marsad.dates.timeline import timeline
 from marsad.ingest.sources import Metadata
-from marsad.store.base import StoryFilter
-from marsad.store.sqlite import SQLiteStore
+from marsad.store import factory
+from marsad.store.base import Store, StoryFilter
 from marsad.web import views
 from marsad.web.errors import ERROR_RESPONSES, ApiError
 from marsad.web.jobs import URLS_NOTE, Job
@@ -54,9 +54,9 @@ def state(request: Request) -> State:
 
 
 @contextmanager
-def open_store(request: Request) -> Iterator[SQLiteStore]:
+def open_store(request: Request) -> Iterator[Store]:
     """A store connection for this request (SQLite connections stay in their thread)."""
-    store = SQLiteStore(state(request).db_path)
+    store = factory.open_store(state(request).db_path)
     try:
         yield store
     finally:

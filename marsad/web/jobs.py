@@ -15,8 +15,8 @@ from typing import Any, Literal
 
 from marsad.ingest.sources import Metadata
 from marsad.pipeline import IngestReport, ingest
-from marsad.store.base import StoryFilter
-from marsad.store.sqlite import SQLiteStore
+from marsad.store.base import Store, StoryFilter
+from marsad.store.factory import open_store
 from marsad.stories.query import list_stories
 from marsad.understand.workers import Understanding
 from marsad.web.analysis import Analyses
@@ -108,7 +108,7 @@ class Jobs:
         self._worker.shutdown()
 
     def _run(self, job: Job, folder: Path, defaults: Metadata) -> None:
-        store = SQLiteStore(self.db_path)
+        store = open_store(self.db_path)
         try:
             job.stage = "ingesting"
             before = {i for i, _ in store.content_hashes()}
@@ -125,7 +125,7 @@ class Jobs:
             store.close()
             job.finished = time.time()
 
-    def _prepare(self, job: Job, store: SQLiteStore) -> None:
+    def _prepare(self, job: Job, store: Store) -> None:
         if not job.new_articles:
             return
         stories = list_stories(store, StoryFilter(article_ids=job.new_articles), limit=MAX_PREPARED_STORIES)

@@ -24,7 +24,7 @@ def check_binding(host: str, token: str | None) -> None:
         raise MarsadError(f"serving on {host} exposes the store to the network: give a --token (or MARSAD_TOKEN)")
 
 
-def serve(db: Path, host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
+def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
           upload_dir: Path | None = None) -> None:
     """Serve the store at `db` until interrupted."""
     check_binding(host, token)

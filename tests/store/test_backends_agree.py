@@ -1,0 +1,44 @@
+"""SQLite and PostgreSQL hold the same store after the same ingest (skipped without a PostgreSQL server)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from marsad.pipeline import ingest
+from marsad.store.base import ArticleFilter, Store, StoryFilter
+from marsad.store.factory import open_store
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "corpus"
+SEARCHES = ["ميناء الرمال", "إنفجار", "نقابة العمال", "Rimal port", "مدير الميناء القبض", "لا-يوجد-في-المدونة"]
+
+
+def _everything(store: Store) -> dict[str, Any]:
+    ids = store.article_ids(ArticleFilter())
+    stories = store.story_ids(StoryFilter())
+    return {
+        "summaries": store.summaries(limit=100),
+        "articles": [store.article(i) for i in ids],
+        "raw": [store.raw_bytes(a.raw_sha256) for a in (store.article(i) for i in ids) if a],
+        "links": {i: sorted(store.links_of(i), key=repr) for i in ids},
+        "entries": [(e.article_id, e.content_hash, e.signature) for e in store.dedupe_entries()],
+        "assignments": list(store.assignments()),
+        "terms": store.term_frequencies(),
+        "stories": stories,
+        "members": [store.story_articles(s) for s in stories],
+        "outlets": store.outlets(),
+        "search": {q: sorted(h.summary.id for h in store.search(q)) for q in SEARCHES},
+        "snippets": {q: sorted(h.snippet for h in store.search(q)) for q in SEARCHES},
+    }
+
+
+def test_sqlite_and_postgresql_hold_the_same_store(tmp_path: Path, server_locations: Any) -> None:
+    stores = [open_store(str(tmp_path / "m.db")), open_store(server_locations())]
+    for store in stores:
+        assert ingest([str(EXAMPLES)], store).ingested == 9
+    sqlite, postgres = (_everything(s) for s in stores)
+    for key, value in sqlite.items():
+        assert postgres[key] == value, key
+    assert sqlite["search"]["ميناء الرمال"] and not sqlite["search"]["لا-يوجد-في-المدونة"]
+    for store in stores:
+        store.close()

@@ -1,0 +1,59 @@
+"""Two ingests into one store at once lose nothing and store nothing twice (both backends).
+
+Regression: two `marsad ingest` into one SQLite store gave `database is locked` or
+IntegrityError tracebacks (issue 14, item 7); a shared PostgreSQL store must take
+several writers by design (issue 15).
+"""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from marsad.pipeline import ingest
+from marsad.store.base import ArticleFilter
+from marsad.store.factory import open_store
+
+ANT = Path(__file__).resolve().parents[3] / "shared" / "data" / "corpora" / "ant-2018.jsonl.gz"
+EACH = 240  # articles per writer; the two share OVERLAP of them
+OVERLAP = 80
+
+
+def _lines(count: int) -> list[bytes]:
+    with gzip.open(ANT, "rb") as corpus:
+        return list(itertools.islice(corpus, count))
+
+
+def test_two_ingests_at_once_lose_nothing(locations: object, tmp_path: Path) -> None:
+    lines = _lines(2 * EACH - OVERLAP)
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_bytes(b"".join(lines[:EACH]))
+    second.write_bytes(b"".join(lines[EACH - OVERLAP :]))
+    db = locations()  # type: ignore[operator]  # the fixture makes store locations
+    command = [str(Path(sys.executable).parent / "marsad"), "ingest", "--no-understand", "--json", "--db", db]
+    runs = [subprocess.Popen([*command, str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            for path in (first, second)]
+    outputs = [run.communicate(timeout=600) for run in runs]
+    for run, (_, errors) in zip(runs, outputs, strict=True):
+        assert run.returncode == 0, errors.decode()
+        assert b"Traceback" not in errors
+    union = tmp_path / "union.jsonl"
+    union.write_bytes(b"".join(lines))
+    serial = open_store(str(tmp_path / "serial.db"))
+    ingest([str(union)], serial)
+    store = open_store(db)
+    ids = store.article_ids(ArticleFilter())
+    assert len(ids) == len(set(ids)) == store.count()
+    assert set(ids) == set(serial.article_ids(ArticleFilter())) and len(ids) > 0.9 * len(lines)
+    assert store.unassigned() == []
+    reports = [json.loads(out) for out, _ in outputs]
+    assert sum(r["ingested"] for r in reports) == len(ids)
+    assert sum(r["unchanged"] for r in reports) >= OVERLAP - (len(lines) - len(ids))
+    exact = [s for s in store.summaries(limit=len(lines)) if s.duplicate_of]
+    assert all(store.article(s.duplicate_of) for s in exact)  # type: ignore[arg-type]  # filtered on it
+    store.close()
+    serial.close()
