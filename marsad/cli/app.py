@@ -8,6 +8,8 @@ import os
 import secrets
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -26,6 +28,7 @@ from marsad.claims.stance import LABELS as STANCE_LABELS
 from marsad.claims.stance import classify_pairs_proba
 from marsad.cli.output import article_json, print_json, statement_json, story_json, summary_json, timeline_json
 from marsad.dates.timeline import timeline
+from marsad.engine.local import Engine
 from marsad.entities.resolve import entity_json
 from marsad.entities.tagger import tag_conll
 from marsad.errors import MarsadError
@@ -92,17 +95,21 @@ def ingest_command(
     no_understand: Annotated[
         bool, typer.Option("--no-understand", help="Clean, deduplicate and group only (no entities, claims).")
     ] = False,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", help="Run the per-article stages on a Dask cluster: tcp://HOST:PORT, or local to start one"
+                            " here (--workers processes); needs marsad[cluster]."
+    )] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Read, clean, deduplicate, understand and store articles; report what was skipped and why."""
     store = _open(db)
     defaults = Metadata(outlet=source, published=published, language=language)
-    with _progress() as progress, Understanding(workers) as understanding:
+    with _progress() as progress, _cluster(scheduler, workers) as engine, Understanding(workers) as understanding:
         reading = progress.add_task("reading", total=None)
         understood = progress.add_task("understanding", total=None, visible=not no_understand)
         report = ingest(
             paths, store, defaults, lambda n: progress.advance(reading, n),
-            None if no_understand else understanding, lambda n: progress.advance(understood, n),
+            None if no_understand else understanding, lambda n: progress.advance(understood, n), engine,
         )
     total = store.count()
     store.close()
@@ -572,6 +579,26 @@ def _open(db: str, must_exist: bool = False) -> Store:
         return open_store(db)
     except MarsadError as exc:
         err.print(f"[red]error[/red] {exc}")
+        raise typer.Exit(2) from exc
+
+
+@contextmanager
+def _cluster(scheduler: str | None, workers: int | None) -> Iterator[Engine | None]:
+    """The Dask engine `--scheduler` names (None without one: dask is then never imported)."""
+    if scheduler is None:
+        yield None
+        return
+    os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")  # the cluster's own chatter (workers inherit it)
+    try:
+        from marsad.engine.cluster import dask_engine
+    except ImportError as exc:
+        err.print(f"[red]error[/red] --scheduler needs Dask: pip install 'marsad[cluster]' ({escape(str(exc))})")
+        raise typer.Exit(2) from exc
+    try:
+        with dask_engine(scheduler, workers) as engine:
+            yield engine
+    except MarsadError as exc:
+        err.print(f"[red]error[/red] {escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from exc
 
 

@@ -1,7 +1,7 @@
 """Walk the inputs a user names (files, directories, `-` for stdin) and read each one.
 
 The format of a file comes from its name (`.jsonl`, `.csv`, `.html`, `.warc`,
-any of them `.gz`) or, when the name says nothing, from its first bytes.
+any of them `.gz`, or `.parquet`) or, when the name says nothing, from its first bytes.
 A directory may hold a `meta.json` sidecar mapping file names to metadata
 (`outlet`, `published`, `language`, `url`, `title`, `author`).
 """
@@ -123,6 +123,11 @@ def _read_stream(name: str, stream: BinaryIO) -> Iterator[Item]:
     if kind == "warc" or (kind is None and _is_warc(head, compressed, buffered)):
         yield from formats.read_warc(name, buffered)
         return
+    if kind == "parquet":
+        from marsad.ingest.parquet import read_parquet  # pyarrow loads only for Parquet input
+
+        yield from read_parquet(name, buffered)
+        return
     if kind == "jsonl" and not lowered.removesuffix(".gz").endswith(".json"):
         lines = formats.gunzip_lines(name, buffered) if compressed else iter(buffered)
         yield from formats.read_jsonl(name, lines)
@@ -168,6 +173,7 @@ def _kind_from_name(name: str) -> str | None:
         ((".csv", ".tsv"), "csv"),
         ((".html", ".htm", ".xhtml", ".shtml"), "html"),
         ((".warc", ".arc"), "warc"),
+        ((".parquet", ".pq"), "parquet"),
         ((".txt", ".text", ".md"), "text"),
     ):
         if name.endswith(suffixes):

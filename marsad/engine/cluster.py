@@ -1,0 +1,88 @@
+"""The per-article stages on a Dask cluster (`marsad ingest --scheduler tcp://HOST:PORT | local`).
+
+Dask only schedules: workers read and decode the input's partitions
+(`engine.partitions`) and run `stages.prepare_all` through the client's
+`concurrent.futures` executor, and the results go back to the single writer
+in this process, in input order. A worker that dies mid-task has its task run
+again on another worker by the scheduler (up to
+`distributed.scheduler.allowed-failures` times); a result reaches the writer
+once, so nothing is lost or stored twice. Each worker process loads the models
+once, on its first task, and runs its numeric libraries on one thread.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor, Future
+from contextlib import contextmanager
+from typing import Any
+
+from distributed import Client, LocalCluster
+from distributed.diagnostics.plugin import WorkerPlugin
+
+from marsad.engine.local import Engine
+from marsad.engine.partitions import Partition, plan, read_partition
+from marsad.errors import MarsadError
+from marsad.ingest.formats import Item
+from marsad.ingest.sources import Metadata
+from marsad.understand.workers import available_cores, limit_threads
+
+# Partitions being read ahead of the one the writer takes next.
+PARTITIONS_AHEAD = 4
+# Seconds to wait for a remote scheduler to answer.
+CONNECT_TIMEOUT = 30
+
+
+class OneThread(WorkerPlugin):
+    """Holds each worker's numeric libraries to one thread (the worker's own thread is the parallelism)."""
+
+    def setup(self, worker: Any) -> None:
+        limit_threads(1)
+
+
+@contextmanager
+def dask_engine(scheduler: str, workers: int | None = None) -> Iterator[Engine]:
+    """An engine on the scheduler at `scheduler` (tcp://HOST:PORT), or on a `LocalCluster` of
+    `workers` single-threaded processes (all cores by default) started here for `local`."""
+    cluster = None
+    try:
+        if scheduler == "local":
+            cluster = LocalCluster(
+                n_workers=workers or available_cores(), threads_per_worker=1, processes=True, dashboard_address=None
+            )
+            client = Client(cluster)
+        else:
+            client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+    except (OSError, TimeoutError) as exc:
+        raise MarsadError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
+    try:
+        client.register_plugin(OneThread(), name="marsad-one-thread")
+        executor: Executor = client.get_executor(pure=False)
+
+        def on_cluster(count: int) -> Executor:
+            return executor
+
+        def read(paths: Sequence[str], defaults: Metadata | None) -> Iterator[Item]:
+            return read_on(executor, paths, defaults)
+
+        yield Engine(executor_for=on_cluster, read=read)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def read_on(executor: Executor, paths: Sequence[str], defaults: Metadata | None = None) -> Iterator[Item]:
+    """The input's items in order, each partition read by a worker (a few read ahead)."""
+    window: deque[Future[list[Item]] | list[Item]] = deque()
+    for part in plan(paths, defaults):
+        window.append(executor.submit(read_partition, part) if isinstance(part, Partition) else part)
+        while len(window) > PARTITIONS_AHEAD:
+            yield from _items(window.popleft())
+    while window:
+        yield from _items(window.popleft())
+
+
+def _items(part: Future[list[Item]] | list[Item]) -> list[Item]:
+    return part if isinstance(part, list) else part.result()
