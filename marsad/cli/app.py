@@ -26,6 +26,7 @@ from marsad.claims.align import Alignment, alignment_json
 from marsad.claims.pairs_io import read_pairs
 from marsad.claims.stance import LABELS as STANCE_LABELS
 from marsad.claims.stance import classify_pairs_proba
+from marsad.cli.export import export_command
 from marsad.cli.output import article_json, print_json, statement_json, story_json, summary_json, timeline_json
 from marsad.dates.timeline import timeline
 from marsad.engine.local import Engine
@@ -666,6 +667,9 @@ def _print_article(article: Article, links: list[Any], removed: bool) -> None:
         for line in article.removed:
             out.print(f"  \\[{escape(line.rule)}] {escape(line.text)}  [dim]({escape(line.reason)})[/dim]",
                       highlight=False)
+
+
+app.command("export")(export_command)
 
 
 def main() -> None:
