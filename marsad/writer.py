@@ -45,8 +45,9 @@ class IngestReport:
     reuse_links: int = 0
     understood: int = 0
     problems: list[Problem] = field(default_factory=list)
-    seconds: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))  # per stage; "writer":
-    # the single writer's share (in the ingesting process), the others summed over every worker
+    # Seconds per stage: the per-article stages' CPU time summed over every worker; "writer" the single writer's
+    # wall time (its parts "writer: ..."), "writer CPU" its CPU time.
+    seconds: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
 
     @property
     def ok(self) -> bool:
@@ -94,11 +95,12 @@ class Writer:
         self.placer = StoryPlacer(store)
         self.placer.place([profile_of_stored(store, i) for i in store.unassigned()])  # left by an older run
         store.commit()
+        report.seconds["writer: load the index, place orphans"] += time.perf_counter() - started
         report.seconds["writer"] += time.perf_counter() - started
 
     def admit(self, chunk: list[Item]) -> Batch:
         """The chunk's new documents as tasks (with their outlets' repeated lines)."""
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.thread_time()
         problems = [item for item in chunk if isinstance(item, Problem)]
         docs = [item for item in chunk if isinstance(item, RawDocument)]
         digests = [hashlib.sha256(doc.raw).hexdigest() for doc in docs]
@@ -121,13 +123,15 @@ class Writer:
             repeated = frozenset(repeated_lines(self.lines, doc.outlet, doc_lines))
             batch.tasks.append(Task(doc, repeated, self.understand, doc_lines))
         self.in_flight.update(batch.digests)
+        self.report.seconds["writer: admit"] += time.perf_counter() - started
         self.report.seconds["writer"] += time.perf_counter() - started
+        self.report.seconds["writer CPU"] += time.thread_time() - cpu
         return batch
 
     def write(self, batch: Batch, results: Iterable[Prepared | Problem]) -> None:
         """Write one chunk's results (in the order of its tasks) as one unit of work."""
         results = list(results)  # wait for the workers before taking the store's write lock
-        started = time.perf_counter()
+        clock = _Clock(self.report.seconds)
         self.store.begin_write()
         if self.dedupe.catch_up():  # another writer stored articles since: replay its stories too
             self.placer = StoryPlacer(self.store)
@@ -138,14 +142,19 @@ class Writer:
             self.lines.pending.subtract((outlet, k) for k in keys)
         self.lines.pending = +self.lines.pending  # drop the zero counts
         self.report.problems.extend(batch.problems)
+        clock.lap("writer: lock, catch up, template counts")
         profiles, annotations = self._store_all(results, batch, known)
         if annotations:
             self.store.save_annotations(annotations)
             self.report.understood += len(annotations)
+        clock.lap("writer: duplicates, links, articles, annotations")
         self.placer.place(profiles)
+        clock.lap("writer: events and stories")
         self.store.commit()
+        clock.lap("writer: commit")
         self.in_flight.difference_update(batch.digests)
-        self.report.seconds["writer"] += time.perf_counter() - started
+        self.report.seconds["writer"] += clock.total
+        self.report.seconds["writer CPU"] += time.thread_time() - clock.cpu
 
     def _store_all(
         self, results: list[Prepared | Problem], batch: Batch, known: set[str]
@@ -182,3 +191,21 @@ class Writer:
         self.report.near_duplicates += sum(link.kind == "near" for link in links)
         self.report.reuse_links += sum(link.kind == "reuse" for link in links)
         return profile_of(article, [link.source for link in links if link.target == article.id])
+
+
+class _Clock:
+    """Adds the time since the last lap to a stage's seconds."""
+
+    def __init__(self, seconds: defaultdict[str, float]) -> None:
+        self.seconds = seconds
+        self.started = self.last = time.perf_counter()
+        self.cpu = time.thread_time()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.seconds[stage] += now - self.last
+        self.last = now
+
+    @property
+    def total(self) -> float:
+        return self.last - self.started

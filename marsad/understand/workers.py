@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from types import TracebackType
@@ -85,6 +86,17 @@ class Understanding:
             )
             self._own = True
         return self._executor
+
+
+def warm_up() -> float:
+    """Load the understand stage's models in this process (its first article pays for them); the seconds it took."""
+    from marsad.clean.article import clean_document
+    from marsad.records import Origin, RawDocument
+
+    started = time.perf_counter()
+    text = "عنوان قصير\n\nقال المتحدث باسم الوزارة يوم الاثنين إن الاجتماع سيعقد في القاهرة الأسبوع المقبل."
+    understand(clean_document(RawDocument(Origin("<warm-up>"), text.encode(), text, published="2024-01-01")))
+    return time.perf_counter() - started
 
 
 def understand_articles(articles: Sequence[Article], workers: int | None = None) -> list[Article]:
