@@ -55,11 +55,12 @@ def ingest(
     if engine is None:
         engine = Engine(understanding.executor_for) if understanding is not None else Engine()
     writer = Writer(store, report, understand=understanding is not None)
-    ahead = 1 if engine.parallel else 0  # chunks being prepared while the writer writes
     in_flight: deque[tuple[Batch, Iterator[Result]]] = deque()
     for chunk in _chunks(engine.read(paths, defaults), CHUNK_SIZE):
         batch = writer.admit(chunk)
-        in_flight.append((batch, engine.run(batch.tasks, on_understood)))
+        executor = engine.executor_for(len(batch.tasks))
+        in_flight.append((batch, engine.run(batch.tasks, executor, on_understood)))
+        ahead = 0 if executor is None else 1  # a chunk prepared elsewhere while the writer writes the one before
         while len(in_flight) > ahead:
             _write(writer, *in_flight.popleft(), on_item)
     while in_flight:

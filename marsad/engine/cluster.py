@@ -7,11 +7,13 @@ in this process, in input order. A worker that dies mid-task has its task run
 again on another worker by the scheduler (up to
 `distributed.scheduler.allowed-failures` times); a result reaches the writer
 once, so nothing is lost or stored twice. Each worker process loads the models
-once, on its first task, and runs its numeric libraries on one thread.
+once, on its first task, and runs its numeric libraries on one thread (`WorkerSetup`).
 """
 
 from __future__ import annotations
 
+import ctypes
+import os
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, Future
@@ -32,13 +34,34 @@ from marsad.understand.workers import available_cores, limit_threads
 PARTITIONS_AHEAD = 4
 # Seconds to wait for a remote scheduler to answer.
 CONNECT_TIMEOUT = 30
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters
 
 
-class OneThread(WorkerPlugin):
-    """Holds each worker's numeric libraries to one thread (the worker's own thread is the parallelism)."""
+class WorkerSetup(WorkerPlugin):
+    """Sets each worker process up for the per-article stages: numeric libraries on one thread (the
+    worker's own thread is the parallelism), and glibc's allocator left to its own thresholds."""
 
     def setup(self, worker: Any) -> None:
         limit_threads(1)
+        _undo_malloc_trim()
+
+
+def _undo_malloc_trim() -> None:
+    """Undo the `MALLOC_TRIM_THRESHOLD_` a Dask nanny sets (distributed.nanny.pre-spawn-environ).
+
+    Setting it makes glibc's allocator give every freed block of 64 kB or more back to the
+    system at once, so each array the transformer allocates is mapped and zeroed again: the
+    understand stage then costs 26-34% more CPU in a Dask worker than in a plain process
+    (measured on ANT articles, `benchmarks/scale_out.py`). These thresholds give that back.
+    """
+    if "MALLOC_TRIM_THRESHOLD_" not in os.environ:
+        return
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:  # not glibc: nothing to undo
+        return
+    libc.mallopt(M_TRIM_THRESHOLD, 128 << 20)
+    libc.mallopt(M_MMAP_THRESHOLD, 32 << 20)  # glibc's own ceiling for its dynamic threshold
 
 
 @contextmanager
@@ -57,7 +80,7 @@ def dask_engine(scheduler: str, workers: int | None = None) -> Iterator[Engine]:
     except (OSError, TimeoutError) as exc:
         raise MarsadError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
     try:
-        client.register_plugin(OneThread(), name="marsad-one-thread")
+        client.register_plugin(WorkerSetup(), name="marsad-worker-setup")
         executor: Executor = client.get_executor(pure=False)
 
         def on_cluster(count: int) -> Executor:

@@ -37,18 +37,12 @@ class Engine:
     executor_for: Callable[[int], Executor | None] = field(default=in_this_process)  # by the chunk's task count
     read: Reader = read_inputs
 
-    def run(self, tasks: list[Task], on_done: Progress | None = None) -> Iterator[Result]:
+    def run(self, tasks: list[Task], executor: Executor | None, on_done: Progress | None = None) -> Iterator[Result]:
         """The results of `tasks`, in their order. On an executor the tasks are submitted now and
-        the iterator waits for them; in this process each runs when the iterator reaches it."""
-        executor = self.executor_for(len(tasks))
+        the iterator waits for them; in this process (None) each runs when the iterator reaches it."""
         if executor is None:
             return _here(tasks, on_done)
         return _on(executor, tasks, on_done)
-
-    @property
-    def parallel(self) -> bool:
-        """Whether tasks may run elsewhere while this process writes (then a chunk is read ahead)."""
-        return self.executor_for is not in_this_process
 
 
 def _here(tasks: list[Task], on_done: Progress | None) -> Iterator[Result]:
