@@ -1,5 +1,8 @@
 """Full-text search on PostgreSQL for Arabic: the `simple` tsvector marsad uses beside pg_trgm, against SQLite FTS5.
 
+The store's tsvector search (`tsvector`: ts_rank_cd normalised by length) is compared with other
+orders of the same matches (plain ts_rank and its other normalisations) and with pg_trgm.
+
 N ANT articles are ingested (without understanding) into an SQLite store and a
 PostgreSQL store; a pg_trgm GIN index is built beside the tsvector one over the
 same folded title and body. For real queries, each engine's top 20 is compared
@@ -34,6 +37,9 @@ QUERIES = [
     "الانتخابات", "ميسي", "خاشقجي", "الاحتجاجات", "صلاح",
 ]
 TOP = 20
+# Other orders of the tsvector matches (PostgreSQL's length normalisations), beside the store's own.
+RANKINGS = ["ts_rank(a.search, q)", "ts_rank(a.search, q, 1)", "ts_rank(a.search, q, 2)", "ts_rank(a.search, q, 8)",
+            "ts_rank_cd(a.search, q, 1)"]
 
 
 def main() -> None:
@@ -92,8 +98,14 @@ def _compare(query: str, sqlite: SQLiteStore, postgres: PostgresStore) -> dict[s
         "SELECT id FROM trigrams WHERE folded LIKE ALL(%s) ORDER BY word_similarity(%s, folded) DESC, id LIMIT %s",
         (patterns, " ".join(terms), TOP))])
     trgm_all = {r[0] for r in postgres.db.execute("SELECT id FROM trigrams WHERE folded LIKE ALL(%s)", (patterns,))}
-    return {"query": query, "fts": (fts_top, fts_all, fts_ms), "tsvector": (ts_top, ts_all, ts_ms),
-            "pg_trgm": (trgm_top, trgm_all, trgm_ms)}
+    found = {"query": query, "fts": (fts_top, fts_all, fts_ms), "tsvector": (ts_top, ts_all, ts_ms),
+             "pg_trgm": (trgm_top, trgm_all, trgm_ms)}
+    for rank in RANKINGS:
+        top, ms = _timed(lambda rank=rank: [r[0] for r in postgres.db.execute(
+            f"SELECT id FROM articles a, plainto_tsquery('simple', %s) q WHERE a.search @@ q"
+            f" ORDER BY {rank} DESC, a.seq LIMIT %s", (" ".join(terms), TOP))])
+        found[rank] = (top, ts_all, ms)
+    return found
 
 
 def _timed(run: Any) -> tuple[list[str], float]:
@@ -114,11 +126,11 @@ def _pr(found: set[str], reference: set[str]) -> tuple[float, float]:
 
 def _print(rows: list[dict[str, Any]], articles: int) -> None:
     print(f"{articles} ANT articles, {len(rows)} queries; reference: SQLite FTS5 (what the laptop default returns)")
-    for engine in ("tsvector", "pg_trgm"):
+    for engine in ("tsvector", "pg_trgm", *RANKINGS):
         top = [_pr(set(r[engine][0]), set(r["fts"][0])) for r in rows]
         whole = [_pr(r[engine][1], r["fts"][1]) for r in rows]
         sizes = sum(len(r[engine][1]) for r in rows) / sum(max(len(r["fts"][1]), 1) for r in rows)
-        print(f"{engine:9s} top-{TOP} precision {statistics.mean(p for p, _ in top):.3f} recall "
+        print(f"{engine:26s} top-{TOP} precision {statistics.mean(p for p, _ in top):.3f} recall "
               f"{statistics.mean(r for _, r in top):.3f} | all matches precision "
               f"{statistics.mean(p for p, _ in whole):.3f} recall {statistics.mean(r for _, r in whole):.3f}, "
               f"{sizes:.2f}x FTS5's matches | median query {statistics.median(r[engine][2] for r in rows):.1f} ms")
