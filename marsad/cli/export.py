@@ -13,7 +13,6 @@ from rich.console import Console
 from rich.markup import escape
 
 from marsad.errors import MarsadError
-from marsad.export import FORMATS, SCHEMAS, export
 from marsad.store.factory import describe, is_server, open_store
 
 err = Console(stderr=True, soft_wrap=True)
@@ -27,6 +26,8 @@ def export_command(
     out: Annotated[str, typer.Option("--out", help="File to write, or - for stdout.")] = "-",
 ) -> None:
     """Write a table of the store for pandas, DuckDB or Spark (schemas: docs/export.md)."""
+    from marsad.export import FORMATS, SCHEMAS, export  # pyarrow loads only for this command
+
     if fmt not in FORMATS or what not in SCHEMAS:
         err.print(f"[red]error[/red] --format must be one of {', '.join(FORMATS)} and --what one of "
                   f"{', '.join(SCHEMAS)}, not {escape(fmt)!r} / {escape(what)!r}", highlight=False)
