@@ -75,7 +75,9 @@ ReadDbOption = Annotated[
     Path | None, typer.Option("--db", help="Store to read when no PATH is given (env MARSAD_DB).")
 ]
 StoryOption = Annotated[str | None, typer.Option("--story", help="Only the articles of this story (store).")]
-OutletOption = Annotated[str | None, typer.Option("--outlet", help="Only this outlet's articles (store).")]
+OutletOption = Annotated[str | None, typer.Option(
+    "--outlet", "--source", help="With PATHs: the outlet of documents that lack one; on a store: only its articles."
+)]
 SinceOption = Annotated[str | None, typer.Option("--since", help="Only articles published on or after YYYY-MM-DD.")]
 UntilOption = Annotated[str | None, typer.Option("--until", help="Only articles published on or before YYYY-MM-DD.")]
 LimitOption = Annotated[int, typer.Option("--limit", min=1, help="At most this many articles of the store.")]
@@ -235,7 +237,6 @@ def timeline_command(
     since: SinceOption = None,
     until: UntilOption = None,
     limit: LimitOption = READ_LIMIT,
-    source: SourceOption = None,
     published: PublishedOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -245,7 +246,7 @@ def timeline_command(
     against each article's publication date.
     """
     if paths:
-        articles, failed = _clean_all(paths, Metadata(outlet=source, published=published))
+        articles, failed = _clean_all(paths, Metadata(outlet=outlet, published=published))
         entries = timeline(articles)
     else:
         store, where = _open_read(db), ArticleFilter(story, outlet, since, until)
@@ -273,14 +274,13 @@ def quotes_command(
     since: SinceOption = None,
     until: UntilOption = None,
     limit: LimitOption = READ_LIMIT,
-    source: SourceOption = None,
     published: PublishedOption = None,
     workers: WorkersOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Attributed statements: direct and indirect speech, denials, with speaker and chain."""
     articles, failed = _understood(paths, db, ArticleFilter(story, outlet, since, until), limit,
-                                   Metadata(outlet=source, published=published), workers)
+                                   Metadata(outlet=outlet, published=published), workers)
     statements = story_statements(articles, story_entities(articles))
     if as_json:
         print_json([statement_json(s) for s in statements])
@@ -303,14 +303,13 @@ def claims_command(
     since: SinceOption = None,
     until: UntilOption = None,
     limit: LimitOption = READ_LIMIT,
-    source: SourceOption = None,
     published: PublishedOption = None,
     workers: WorkersOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Claim groups across outlets: who supports, who contradicts, what rests on one outlet."""
     articles, failed = _understood(paths, db, ArticleFilter(story, outlet, since, until), limit,
-                                   Metadata(outlet=source, published=published), workers)
+                                   Metadata(outlet=outlet, published=published), workers)
     alignment = align_story(articles)
     if as_json:
         print_json(alignment_json(alignment))
@@ -344,14 +343,13 @@ def entities_command(
     since: SinceOption = None,
     until: UntilOption = None,
     limit: LimitOption = READ_LIMIT,
-    source: SourceOption = None,
     published: PublishedOption = None,
     workers: WorkersOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """People, organisations and places, resolved across spellings, scripts and articles."""
     articles, failed = _understood(paths, db, ArticleFilter(story, outlet, since, until), limit,
-                                   Metadata(outlet=source, published=published), workers)
+                                   Metadata(outlet=outlet, published=published), workers)
     entities = story_entities(articles)
     if as_json:
         print_json([entity_json(e) for e in entities])
