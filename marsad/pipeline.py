@@ -21,7 +21,7 @@ from itertools import islice
 from marsad.clean.article import clean_document
 from marsad.clean.lines import Line, split_lines
 from marsad.clean.templates import repeated_lines, template_candidates
-from marsad.dedupe.detector import Deduplicator
+from marsad.dedupe.detector import Deduplicator, buckets
 from marsad.ingest.formats import Item
 from marsad.ingest.sources import Metadata, read_inputs
 from marsad.records import Article, Problem, RawDocument
@@ -196,10 +196,12 @@ def _store(
     signals = dedupe.signals(folded_body)
     duplicate_of, links = dedupe.links(article, signals)
     store.add_article(
-        StoredArticle(article, doc.raw, signals.signature, signals.fingerprints, duplicate_of, folded_body)
+        StoredArticle(
+            article, doc.raw, signals.signature, signals.fingerprints, duplicate_of, folded_body,
+            buckets(signals.signature),
+        )
     )
     store.add_links(links)
-    dedupe.add(article, signals)
     report.ingested += 1
     report.exact_duplicates += duplicate_of is not None
     report.near_duplicates += sum(link.kind == "near" for link in links)

@@ -8,13 +8,20 @@
   or `MIN_SHARED_SHARE` of the new article's long sentences.
 The direction of a link goes from the earlier article (by publication date,
 else by ingest order) to the later one.
+
+Nothing is loaded into memory when a run starts: the LSH buckets of every
+article (one 64-bit hash per band of its signature, datasketch's banding) are
+kept in the store and looked up per new article, so the cost of an ingest
+depends on what arrives, not on how much is stored.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
@@ -53,13 +60,8 @@ class Deduplicator:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._template = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme=_SCHEME, hashfunc=zlib.crc32)
-        self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-        self._minhashes: dict[str, LeanMinHash] = {}
-        for article_id, signature in store.signatures():
-            self._index(article_id, _lean(signature))
-        self._first_with_content: dict[str, str] = {}
-        for article_id, content in store.content_hashes():
-            self._first_with_content.setdefault(content, article_id)
+        for article_id, signature in store.unbucketed_signatures():  # stores made before buckets were kept
+            store.add_buckets(article_id, buckets(signature))
 
     def signals(self, folded_body: str) -> Signals:
         """MinHash signature and sentence fingerprints of an article's folded body."""
@@ -73,30 +75,22 @@ class Deduplicator:
     def links(self, article: Article, signals: Signals) -> tuple[str | None, list[Link]]:
         """(the article it exactly duplicates, if any; every link it has to stored articles)."""
         links: list[Link] = []
-        duplicate_of = self._first_with_content.get(article.content_hash)
+        duplicate_of = self.store.first_with_content(article.content_hash)
+        if duplicate_of == article.id:
+            duplicate_of = None
         if duplicate_of:
             links.append(Link("exact", duplicate_of, article.id, 1.0))
         links.extend(self._near(article, signals, exclude=duplicate_of))
         links.extend(self._reuse(article, signals))
         return duplicate_of, self._orient(article, links)
 
-    def add(self, article: Article, signals: Signals) -> None:
-        """Make the article findable by the next ones."""
-        self._index(article.id, _lean(signals.signature))
-        self._first_with_content.setdefault(article.content_hash, article.id)
-
-    def _index(self, article_id: str, minhash: LeanMinHash) -> None:
-        if article_id not in self._minhashes:
-            self._minhashes[article_id] = minhash
-            self._lsh.insert(article_id, minhash)
-
     def _near(self, article: Article, signals: Signals, exclude: str | None) -> list[Link]:
         minhash = _lean(signals.signature)
         found = []
-        for other in self._lsh.query(minhash):
+        for other, signature in self.store.bucket_matches(buckets(signals.signature)).items():
             if other in (article.id, exclude):
                 continue
-            jaccard = float(minhash.jaccard(self._minhashes[other]))
+            jaccard = float(minhash.jaccard(_lean(signature)))
             if jaccard >= NEAR_DUPLICATE_JACCARD:
                 found.append(Link("near", other, article.id, round(jaccard, 3)))
         return found
@@ -133,6 +127,22 @@ class Deduplicator:
             else:
                 oriented.append(Link(link.kind, link.source, link.target, link.score, detail))
         return oriented
+
+
+def buckets(signature: bytes) -> list[int]:
+    """The LSH bucket of each band of a signature: a signed 64-bit hash of (band, its hash values),
+    with datasketch's banding for `LSH_THRESHOLD` (bands and rows chosen by MinHashLSH)."""
+    values = np.frombuffer(signature, dtype=np.uint32)
+    found = []
+    for band, (start, end) in enumerate(_bands()):
+        digest = hashlib.blake2b(values[start:end].byteswap().tobytes(), digest_size=8, person=bytes([band]) * 8)
+        found.append(int.from_bytes(digest.digest(), "big", signed=True))
+    return found
+
+
+@lru_cache(maxsize=1)
+def _bands() -> list[tuple[int, int]]:
+    return list(MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM).hashranges)
 
 
 def shingles(folded: str) -> list[bytes]:

@@ -44,6 +44,7 @@ class StoredArticle:
     fingerprints: Sequence[int]  # hashes of the article's long sentences
     duplicate_of: str | None
     folded_body: str  # the body's matching form, for the search index
+    buckets: Sequence[int] = ()  # LSH buckets of the signature (`dedupe.detector.buckets`)
 
 
 @dataclass(frozen=True)
@@ -144,8 +145,20 @@ class Store(ABC):
         """(article id, folded-text hash) of every article, in ingest order."""
 
     @abstractmethod
-    def signatures(self) -> Iterator[tuple[str, bytes]]:
-        """(article id, MinHash signature) of every article."""
+    def first_with_content(self, content_hash: str) -> str | None:
+        """The first stored article with this folded-text hash, if any."""
+
+    @abstractmethod
+    def bucket_matches(self, buckets: Sequence[int]) -> dict[str, bytes]:
+        """The articles in any of these LSH buckets, with their MinHash signatures."""
+
+    @abstractmethod
+    def add_buckets(self, article_id: str, buckets: Sequence[int]) -> None:
+        """File a stored article under its LSH buckets."""
+
+    @abstractmethod
+    def unbucketed_signatures(self) -> Iterator[tuple[str, bytes]]:
+        """(article id, MinHash signature) of the articles filed under no LSH bucket yet."""
 
     @abstractmethod
     def fingerprint_matches(self, fingerprints: Sequence[int]) -> dict[str, int]:

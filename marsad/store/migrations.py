@@ -93,6 +93,14 @@ MIGRATIONS: list[tuple[str, str]] = [
         ) WITHOUT ROWID;
         """,
     ),
+    (
+        "0004_lsh_buckets",
+        """
+        CREATE TABLE lsh_buckets (bucket INTEGER NOT NULL, article INTEGER NOT NULL REFERENCES articles(rowid));
+        CREATE INDEX lsh_buckets_bucket ON lsh_buckets(bucket);
+        CREATE INDEX lsh_buckets_article ON lsh_buckets(article);
+        """,
+    ),
 ]
 
 

@@ -83,6 +83,7 @@ class SQLiteStore(Store):
         self.db.execute(
             "INSERT INTO minhashes (article, signature) VALUES (?, ?)", (rowid, stored.signature)
         )
+        self._add_buckets(rowid, stored.buckets)
         self.db.executemany(
             "INSERT INTO fingerprints (hash, article) VALUES (?, ?)",
             [(h, rowid) for h in set(stored.fingerprints)],
@@ -162,10 +163,36 @@ class SQLiteStore(Store):
     def content_hashes(self) -> Iterator[tuple[str, str]]:
         yield from self.db.execute("SELECT id, content_hash FROM articles ORDER BY rowid")
 
-    def signatures(self) -> Iterator[tuple[str, bytes]]:
-        yield from self.db.execute(
+    def first_with_content(self, content_hash: str) -> str | None:
+        row = self.db.execute(
+            "SELECT id FROM articles WHERE content_hash = ? ORDER BY rowid LIMIT 1", (content_hash,)
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def bucket_matches(self, buckets: Sequence[int]) -> dict[str, bytes]:
+        marks = ",".join("?" * len(buckets))
+        rows = self.db.execute(
             "SELECT a.id, m.signature FROM minhashes m JOIN articles a ON a.rowid = m.article"
+            f" WHERE m.article IN (SELECT article FROM lsh_buckets WHERE bucket IN ({marks}))",
+            list(buckets),
         )
+        return {article_id: bytes(signature) for article_id, signature in rows}
+
+    def add_buckets(self, article_id: str, buckets: Sequence[int]) -> None:
+        row = self.db.execute("SELECT rowid FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is not None:
+            self._add_buckets(row[0], buckets)
+
+    def unbucketed_signatures(self) -> Iterator[tuple[str, bytes]]:
+        rows = self.db.execute(
+            "SELECT a.id, m.signature FROM minhashes m JOIN articles a ON a.rowid = m.article"
+            " WHERE NOT EXISTS (SELECT 1 FROM lsh_buckets b WHERE b.article = m.article)"
+        ).fetchall()
+        for article_id, signature in rows:
+            yield article_id, bytes(signature)
+
+    def _add_buckets(self, rowid: int | None, buckets: Sequence[int]) -> None:
+        self.db.executemany("INSERT INTO lsh_buckets (bucket, article) VALUES (?, ?)", [(b, rowid) for b in buckets])
 
     def fingerprint_matches(self, fingerprints: Sequence[int]) -> dict[str, int]:
         unique = list(set(fingerprints))
