@@ -1,7 +1,7 @@
 """Named-entity mentions in articles: where each name is, its type, and the title before it.
 
 `extract_mentions` tokenises every sentence of the articles with offsets, tags
-it with the CRF tagger (`tagger.tag_tokens`), and turns the tags into clean name
+it with the CRF tagger (`tagger.tag_sentences`), and turns the tags into clean name
 spans (`spans`): titles and clitics are kept out of the name ("المشير خليفة حفتر"
 -> title "المشير", name "خليفة حفتر"; "وحفتر" -> "حفتر"), Latin-script names
 inside Arabic text are kept whole, and names the tagger found in one place are
@@ -25,7 +25,7 @@ from typing import Any, Literal
 from marsad.entities import propagate as pg
 from marsad.entities import spans as sp
 from marsad.entities.names import clitic_splits, is_word, match_form, strip_article, tokenize
-from marsad.entities.tagger import tag_tokens
+from marsad.entities.tagger import tag_sentences
 from marsad.records import Article
 
 EntityType = Literal["PERS", "LOC", "ORG", "MISC"]
@@ -100,12 +100,11 @@ def _is_arabic(text: str) -> bool:
 
 
 def _tag(article: Article) -> list[sp.Sentence]:
+    tokenized = [(index, span, tokenize(span.text, span.start)) for index, span in enumerate(article.sentences)]
+    tokenized = [(index, span, tokens) for index, span, tokens in tokenized if tokens]
+    all_tags = tag_sentences([[t.text for t in tokens] for _, _, tokens in tokenized])
     tagged = []
-    for index, span in enumerate(article.sentences):
-        tokens = tokenize(span.text, span.start)
-        if not tokens:
-            continue
-        tags = tag_tokens([t.text for t in tokens])
+    for (index, span, tokens), tags in zip(tokenized, all_tags, strict=True):
         sentence = sp.Sentence(article.id, index, tokens)
         sentence.spans = sp.tagged_spans(tokens, tags, _is_arabic(span.text))
         tagged.append(sentence)
