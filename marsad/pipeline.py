@@ -42,6 +42,7 @@ class IngestReport:
     near_duplicates: int = 0
     reuse_links: int = 0
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # stored, but repaired (bytes replaced...)
 
     @property
     def ok(self) -> bool:
@@ -109,6 +110,7 @@ def _new_documents(chunk: list[Item], store: Store, report: IngestReport) -> lis
             continue
         seen.add(digest)
         fresh.append(doc)
+        report.warnings.extend(Problem(doc.origin, warning) for warning in doc.warnings)
     return fresh
 
 
