@@ -25,6 +25,9 @@ TITLE_WEIGHT = 2.0
 """How many lead words one title word is worth."""
 
 LEAD_WORDS = 100
+# Where the lead words are looked for: 100 characters a word is never short of real prose, and a
+# 10 MB body of one "word" costs no more than a short one.
+LEAD_CHARS = 100 * LEAD_WORDS
 """How many words of the body, from its start, make the lead."""
 
 MIN_TERM_LENGTH = 2
@@ -87,8 +90,8 @@ def lead_text(article: Article) -> str:
 
 
 def _lead(body: str) -> str:
-    """The first `LEAD_WORDS` words of the body."""
-    return " ".join(body.split()[:LEAD_WORDS])
+    """The first `LEAD_WORDS` words of the body (looked for in its first `LEAD_CHARS` characters only)."""
+    return " ".join(body[:LEAD_CHARS].split()[:LEAD_WORDS])
 
 
 @lru_cache(maxsize=131072)
