@@ -4,17 +4,24 @@ worker and cached in memory, keyed by the story's articles so that a story that 
 NER reads about 1,000 tokens a second and claim alignment embeds every clause,
 so nothing here runs over a whole store: only the articles of one story (at
 most `MAX_BRIEF_ARTICLES`) or of one article page.
+
+The worker is the analyses' own thread budget: request handlers never compute an
+analysis, and never wait for one longer than `ANALYSIS_WAIT_SECONDS` (see `wait_at_most`),
+so a burst of requests for stories not yet analysed cannot hold the threads that
+answer everything else. At most `MAX_QUEUED_ANALYSES` story analyses wait in line;
+a story asked for beyond them is "pending" until there is room.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import threading
 from collections import OrderedDict
 from concurrent.futures import Future
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from marsad.brief.build import build_brief, choose_articles
 from marsad.brief.model import Brief
@@ -30,6 +37,12 @@ log = logging.getLogger(__name__)
 # Story analyses and article entity lists kept in memory (least recently used dropped first).
 MAX_CACHED_STORIES = 64
 MAX_CACHED_ARTICLES = 512
+# Analyses waiting for the worker; a request beyond them is answered "pending" and retries.
+MAX_QUEUED_ANALYSES = 16
+# The longest a request waits for an analysis (`?wait=true`) before it answers 202 with a progress link.
+ANALYSIS_WAIT_SECONDS = 30.0
+
+T = TypeVar("T")
 
 Status = Literal["ready", "pending", "failed"]
 
@@ -50,39 +63,51 @@ class Analyses:
 
     def __init__(self, db_path: str) -> None:
         self.db_path = db_path
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # a finished analysis's callback may run in the submitting thread
         self._stories: OrderedDict[str, Future[StoryAnalysis]] = OrderedDict()
         self._articles: OrderedDict[tuple[str, str], Future[list[Entity]]] = OrderedDict()
+        self._queued = 0  # story analyses submitted and not finished
         self._worker = Worker("marsad-analysis")
 
-    def start(self, story: Story) -> Future[StoryAnalysis]:
-        """The (running or finished) analysis of `story`; starts it when there is none, or the last one failed."""
+    def start(self, story: Story) -> Future[StoryAnalysis] | None:
+        """The (running or finished) analysis of `story`; starts it when there is none, or the last one failed.
+
+        None when `MAX_QUEUED_ANALYSES` wait in line already: ask again later."""
         key = _story_key(story)
         with self._lock:
             future = self._stories.get(key)
-            if future is None or _failed(future):
-                future = self._worker.submit(self._analyse, story)
-                self._stories[key] = future
-            self._stories.move_to_end(key)
-            while len(self._stories) > MAX_CACHED_STORIES:
-                self._stories.popitem(last=False)
+            if (future is None or _failed(future)) and self._queued >= MAX_QUEUED_ANALYSES:
+                return None
+            return self._entry(key, story)
+
+    def _entry(self, key: str, story: Story) -> Future[StoryAnalysis]:
+        """The cached analysis under `key`, submitted if there is none (call with the lock held)."""
+        future = self._stories.get(key)
+        if future is None or _failed(future):
+            future = self._worker.submit(self._analyse, story)
+            self._queued += 1
+            future.add_done_callback(self._finished)
+            self._stories[key] = future
+        self._stories.move_to_end(key)
+        while len(self._stories) > MAX_CACHED_STORIES:
+            self._stories.popitem(last=False)
         return future
 
     def status(self, story: Story) -> tuple[Status, StoryAnalysis | None]:
-        """Whether the analysis is ready (then with it), still being computed, or failed."""
+        """Whether the analysis is ready (then with it), still to come, or failed; never waits."""
         future = self.start(story)
-        if not future.done():
+        if future is None:
             return "pending", None
-        if _failed(future):
-            return "failed", None
-        return "ready", future.result()
+        return outcome(future)
 
     def wait(self, story: Story, timeout: float | None = None) -> StoryAnalysis:
-        """The analysis of `story`, computing it now if needed."""
-        return self.start(story).result(timeout)
+        """The analysis of `story`, queued whatever the line (for background work, never in a request)."""
+        with self._lock:
+            future = self._entry(_story_key(story), story)
+        return future.result(timeout)
 
-    def article_entities(self, article: Article, wait: bool = False) -> list[Entity] | None:
-        """The entities of one article (cached); None while they are computed in the background, unless `wait`."""
+    def article_entities(self, article: Article) -> Future[list[Entity]]:
+        """The entities of one article (cached), computed in the background."""
         key = (article.id, article.content_hash)
         with self._lock:
             future = self._articles.get(key)
@@ -92,9 +117,11 @@ class Analyses:
             self._articles.move_to_end(key)
             while len(self._articles) > MAX_CACHED_ARTICLES:
                 self._articles.popitem(last=False)
-        if wait:
-            return future.result()
-        return future.result() if future.done() and not _failed(future) else None
+        return future
+
+    def _finished(self, _: Future[StoryAnalysis]) -> None:
+        with self._lock:
+            self._queued -= 1
 
     def close(self) -> None:
         """Stop the worker (running work finishes)."""
@@ -120,6 +147,25 @@ def analyse_story(store: SQLiteStore, story: Story) -> StoryAnalysis:
     links = store.links_among([a.id for a in chosen])
     brief = build_brief(chosen, links, story.title, store.outlets(), len(articles) - len(chosen), alignment)
     return StoryAnalysis(story.id, brief, alignment_json(alignment), entities, [a.id for a in chosen])
+
+
+def outcome(future: Future[T]) -> tuple[Status, T | None]:
+    """"ready" with the result, "pending", or "failed"; never waits."""
+    if not future.done():
+        return "pending", None
+    if _failed(future):
+        return "failed", None
+    return "ready", future.result()
+
+
+async def wait_at_most(future: Future[T], seconds: float = ANALYSIS_WAIT_SECONDS) -> T | None:
+    """The result of background work, awaited without holding a thread; None if not done within `seconds`.
+
+    The work goes on when the wait ends; its exception, if it failed, is raised."""
+    try:
+        return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), seconds)
+    except TimeoutError:
+        return None
 
 
 def _failed(future: Future[Any]) -> bool:
