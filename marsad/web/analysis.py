@@ -158,12 +158,12 @@ def outcome(future: Future[T]) -> tuple[Status, T | None]:
     return "ready", future.result()
 
 
-async def wait_at_most(future: Future[T], seconds: float = ANALYSIS_WAIT_SECONDS) -> T | None:
-    """The result of background work, awaited without holding a thread; None if not done within `seconds`.
-
-    The work goes on when the wait ends; its exception, if it failed, is raised."""
+async def wait_at_most(future: Future[T], seconds: float | None = None) -> T | None:
+    """The result of background work, awaited without holding a thread; None if not done within `seconds`
+    (default `ANALYSIS_WAIT_SECONDS`). The work goes on when the wait ends; its exception, if it failed, is raised."""
     try:
-        return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), seconds)
+        return await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)),
+                                      ANALYSIS_WAIT_SECONDS if seconds is None else seconds)
     except TimeoutError:
         return None
 

@@ -66,11 +66,14 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 
 def error_response(request: Request, error: ApiError) -> Response:
-    """JSON under /api (and for clients asking for JSON), an HTML page elsewhere."""
+    """JSON under /api (and for clients asking for JSON only), an HTML page elsewhere (whatever else the
+    client accepts: a browser following a link to a missing story gets a page, not raw JSON)."""
     body = ErrorBody(error=ErrorDetail(status=error.status, code=error.code, message=error.message,
                                        details=error.details))
-    wants_html = not request.url.path.startswith("/api") and "text/html" in request.headers.get("accept", "")
-    if wants_html:
+    accept = request.headers.get("accept", "")
+    wants_json = request.url.path.startswith(("/api", "/openapi.json")) or (
+        "json" in accept and "text/html" not in accept)
+    if not wants_json:
         html = environment("marsad.web").get_template("error.html").render(error=body.error, token_required=False)
         return HTMLResponse(html, status_code=error.status, headers=error.headers)
     return JSONResponse(body.model_dump(), status_code=error.status, headers=error.headers)
