@@ -22,7 +22,7 @@ from marsad.brief.render import FORMATS as BRIEF_FORMATS
 from marsad.brief.render import brief_html, brief_json, brief_markdown
 from marsad.brief.story import story_brief
 from marsad.claims.align import Alignment, align_articles, alignment_json
-from marsad.claims.pairs_io import read_pairs
+from marsad.claims.pairs_io import read_limited, read_pairs
 from marsad.claims.quotes import find_statements
 from marsad.claims.stance import LABELS as STANCE_LABELS
 from marsad.claims.stance import classify_pairs_proba
@@ -322,10 +322,11 @@ def ner_command(
     A gold tag column, if present, is ignored, so tagging quality can be measured on any gold set.
     """
     try:
-        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        err.print(f"[red]error[/red] {escape(file)}: cannot read ({escape(str(exc))})", highlight=False)
-        raise typer.Exit(1) from exc
+        text = read_limited(file).decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        _fail(f"{file}: cannot read ({exc})", 1)
+    except MarsadError as exc:
+        _fail(str(exc), 1)
     for line in tag_conll(text.splitlines()):
         sys.stdout.write(line + "\n")
 
@@ -343,8 +344,7 @@ def stance_command(
     try:
         pairs = read_pairs(file)
     except MarsadError as exc:
-        err.print(f"[red]error[/red] {escape(str(exc))}", highlight=False)
-        raise typer.Exit(1) from exc
+        _fail(str(exc), 1)
     with _progress() as progress:
         progress.add_task(f"classifying {len(pairs)} pairs", total=None)
         probabilities = classify_pairs_proba(pairs)
