@@ -143,4 +143,6 @@ def _report_json(report: IngestReport) -> dict[str, Any]:
         "near_duplicates": report.near_duplicates, "reuse_links": report.reuse_links,
         "problems": [{"path": Path(p.origin.path).name, "locator": p.origin.locator, "reason": p.reason}
                      for p in report.problems],
+        "warnings": [{"path": Path(p.origin.path).name, "locator": p.origin.locator, "reason": p.reason}
+                     for p in report.warnings],
     }

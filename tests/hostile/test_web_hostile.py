@@ -223,6 +223,15 @@ def test_uploaded_meta_json_is_honoured(live: Live, seeds_dir: Path) -> None:
     assert record["outlet"] == "منفذ تجريبي" and record["published"].startswith("2019-11-16")
 
 
+def test_upload_cut_inside_a_character_is_stored_with_a_warning(live: Live, seeds_dir: Path) -> None:
+    """From the browser too, one bad byte made the whole file cp1256 mojibake, without a word."""
+    text = "خبر للاختبار عن الترميز\n\n".encode() + (seeds_dir / "003_c95239ccb0c98a4d.txt").read_bytes()
+    job = upload(live.url, [("cut.txt", text + "ع".encode()[:1])])
+    assert job["report"]["ingested"] == 1 and job["report"]["problems"] == []
+    [warning] = job["report"]["warnings"]
+    assert warning["path"] == "cut.txt" and warning["reason"].startswith("1 invalid UTF-8 byte replaced")
+
+
 @pytest.mark.parametrize("accept", ["*/*", None, "text/html,application/xhtml+xml,*/*;q=0.8"])
 def test_missing_story_in_the_browser_is_a_page(live: Live, accept: str | None) -> None:
     """A missing story in the browser answered raw JSON."""
