@@ -49,6 +49,7 @@ class IngestReport:
     reuse_links: int = 0
     understood: int = 0
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # stored, but repaired (bytes replaced...)
 
     @property
     def ok(self) -> bool:
@@ -65,14 +66,18 @@ def ingest(
     on_item: Progress | None = None,
     understanding: Understanding | None = None,
     on_understood: Progress | None = None,
+    chunk_size: int = CHUNK_SIZE,
 ) -> IngestReport:
     """Read, clean, deduplicate, understand (unless `understanding` is None) and store every
     document under `paths`; place the new articles in the store's events and stories."""
     report = IngestReport()
     dedupe = Deduplicator(store)
     placer = StoryPlacer(store)
+    store.begin()
     placer.place([profile_of_stored(store, i) for i in store.unassigned()])  # left by an older version
-    for chunk in _chunks(read_inputs(paths, defaults), CHUNK_SIZE):
+    store.commit()
+    for chunk in _chunks(read_inputs(paths, defaults), chunk_size):
+        store.begin()  # the chunk is one unit of work: another writer waits for it, and it for them
         docs = _new_documents(chunk, store, report)
         lines = [split_lines(doc.text) for doc in docs]
         _count_template_lines(docs, lines, store)
@@ -135,6 +140,7 @@ def _new_documents(chunk: list[Item], store: Store, report: IngestReport) -> lis
             continue
         seen.add(digest)
         fresh.append(doc)
+        report.warnings.extend(Problem(doc.origin, warning) for warning in doc.warnings)
     return fresh
 
 

@@ -31,6 +31,11 @@ from marsad.store.base import Store
 from marsad.text.normalize import stable_hash
 
 NUM_PERM = 128
+# Words of an article whose shingles make its signature: the longest real articles have a few
+# thousand; a 10 MB text of 3 million one-letter words is signed by its first part.
+MAX_SHINGLED_WORDS = 200_000
+# Shingles hashed at once: bounds MinHash's working memory (NUM_PERM x 8 bytes each) on a 10 MB article.
+SHINGLE_BATCH = 20_000
 SHINGLE_WORDS = 3
 LSH_THRESHOLD = 0.5
 NEAR_DUPLICATE_JACCARD = 0.6
@@ -69,7 +74,11 @@ class Deduplicator:
             num_perm=NUM_PERM, seed=_SEED, permutations=self._template.permutations,
             scheme=_SCHEME, hashfunc=zlib.crc32,
         )
-        minhash.update_batch(shingles(folded_body))
+        # A minimum over the distinct shingles (the signature of a multiset is that of its set), hashed in
+        # batches: datasketch holds NUM_PERM hash values per shingle of a batch at once.
+        distinct = list(dict.fromkeys(shingles(folded_body)))
+        for start in range(0, len(distinct), SHINGLE_BATCH):
+            minhash.update_batch(distinct[start : start + SHINGLE_BATCH])
         return Signals(minhash.hashvalues.tobytes(), sentence_fingerprints(folded_body))
 
     def links(self, article: Article, signals: Signals) -> tuple[str | None, list[Link]]:
@@ -146,8 +155,9 @@ def _bands() -> list[tuple[int, int]]:
 
 
 def shingles(folded: str) -> list[bytes]:
-    """Word 3-shingles of a folded text (single words for very short texts)."""
-    words = _PUNCT.sub(" ", folded).split()
+    """Word 3-shingles of a folded text (single words for very short texts), of its first
+    `MAX_SHINGLED_WORDS` words."""
+    words = _PUNCT.sub(" ", folded).split()[:MAX_SHINGLED_WORDS]
     if len(words) < SHINGLE_WORDS:
         return [w.encode() for w in words] or [b""]
     return [

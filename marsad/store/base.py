@@ -243,6 +243,10 @@ class Store(ABC):
         """The stored result of that kind for a story, if any (its `key` says whether it is current)."""
 
     @abstractmethod
+    def begin(self) -> None:
+        """Start a unit of work that writes: wait for other writers to finish theirs first."""
+
+    @abstractmethod
     def commit(self) -> None:
         """Make everything written so far durable."""
 

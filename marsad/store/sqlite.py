@@ -27,6 +27,9 @@ from marsad.store.migrations import migrate
 from marsad.text.normalize import fold, fold_with_offsets
 
 SNIPPET_CONTEXT = 80
+# How long a writer waits for another one (an ingest, a web upload) to commit before giving up. A unit of
+# work of `pipeline.CHUNK_SIZE` articles holds the write lock for its understanding too: tens of seconds.
+BUSY_TIMEOUT_SECONDS = 900
 _SUMMARY_FIELDS = (
     "{a}id", "{a}title", "{a}outlet", "{a}published", "{a}language", "{a}mt_score", "{a}duplicate_of", "{a}origin",
     "json_extract({a}record, '$.url')", "json_extract({a}record, '$.extra.id')",
@@ -48,7 +51,9 @@ class SQLiteStore(Store):
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         try:
-            self.db = sqlite3.connect(self.path)
+            # Writes take the lock when their transaction starts (BEGIN IMMEDIATE), so two writers queue
+            # instead of failing when one's read snapshot goes stale; readers never wait (WAL).
+            self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level="IMMEDIATE")
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
@@ -371,6 +376,10 @@ class SQLiteStore(Store):
             "SELECT key, data, made_at FROM story_results WHERE story_id = ? AND kind = ?", (story_id, kind)
         ).fetchone()
         return None if row is None else StoryResult(story_id, kind, row[0], bytes(row[1]), row[2])
+
+    def begin(self) -> None:
+        if not self.db.in_transaction:
+            self.db.execute("BEGIN IMMEDIATE")
 
     def commit(self) -> None:
         self.db.commit()

@@ -38,6 +38,7 @@ def encode_annotation(annotation: Annotation) -> tuple[bytes, bytes]:
         "timeline": [_entry(e) for e in annotation.timeline],
         "statements": [_statement(s) for s in annotation.statements],
         "claims": [_claim(c, statement_index, date_index) for c in annotation.claims],
+        "read": annotation.read_chars,
     }
     structure = zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(), 6)
     vectors = np.vstack([annotation.lead_vector[None], annotation.claim_vectors])
@@ -63,6 +64,7 @@ def decode_annotation(article: Article, structure: bytes, vectors: bytes) -> Ann
         claims=claims,
         lead_vector=rows[0],
         claim_vectors=rows[1:],
+        read_chars=data.get("read", len(text)),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -13,11 +14,12 @@ from marsad.brief.build import build_brief
 from marsad.brief.render import brief_json
 from marsad.cli.app import app
 from marsad.pipeline import clean_inputs, ingest
-from marsad.records import Article
+from marsad.records import Article, Paragraph
 from marsad.store.base import ArticleFilter
 from marsad.store.sqlite import SQLiteStore
+from marsad.text.sentences import split_sentences
 from marsad.understand.annotation import Annotation
-from marsad.understand.stage import understand
+from marsad.understand.stage import MAX_UNDERSTOOD_CHARS, understand
 from marsad.understand.storage import read_understood
 from marsad.understand.version import model_version
 from marsad.understand.workers import Understanding
@@ -126,3 +128,17 @@ def test_reading_commands_take_a_story_from_the_store(seeds_db: Path) -> None:
     assert any("حفتر" in n for n in names)
     assert any(q["speaker_entity"] for q in json.loads(quotes.stdout))
     assert "2019-04-15" in {e["date"] for e in json.loads(timeline.stdout)}
+
+
+
+def test_a_pathologically_long_article_is_read_up_to_the_limit(seeds_dir: Path) -> None:
+    [seed] = [a for a in clean_inputs([str(next(seeds_dir.glob("001_*.txt")))]) if isinstance(a, Article)]
+    text = (seed.body + "\n\n") * (3 * MAX_UNDERSTOOD_CHARS // len(seed.body))
+    body = Paragraph("body", 0, len(text), 0, len(text), "ar")
+    long = replace(seed, text=text, sentences=split_sentences(text), paragraphs=[body])
+    annotation = understand(long)
+    assert MAX_UNDERSTOOD_CHARS <= annotation.read_chars < len(text)
+    assert len(annotation.tags) == len(long.sentences)
+    unread = [tags for tags, s in zip(annotation.tags, long.sentences, strict=True) if s.start >= annotation.read_chars]
+    assert unread and not any(unread)
+    assert annotation.mentions and all(m.end <= annotation.read_chars for m in annotation.mentions)
