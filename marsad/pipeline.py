@@ -27,7 +27,7 @@ from marsad.ingest.sources import Metadata, read_inputs
 from marsad.records import Article, Problem, RawDocument
 from marsad.store.base import Store, StoredArticle
 from marsad.stories.assign import StoryPlacer, profile_of_stored
-from marsad.stories.profile import Profile, profile_of
+from marsad.stories.profile import profile_of
 from marsad.text.normalize import fold
 from marsad.understand.annotation import Annotation
 from marsad.understand.storage import save_annotations
@@ -81,7 +81,7 @@ def ingest(
         docs = _new_documents(chunk, store, report)
         lines = [split_lines(doc.text) for doc in docs]
         _count_template_lines(docs, lines, store)
-        stored: list[tuple[Article, Profile]] = []
+        stored: list[tuple[Article, list[str]]] = []  # new articles, with the articles they copy
         for doc, doc_lines in zip(docs, lines, strict=True):
             article = _clean(doc, doc_lines, store, report)
             if article is not None:
@@ -90,7 +90,7 @@ def ingest(
             on_item(len(chunk))
         if understanding is not None:
             _understand([a for a, _ in stored], store, understanding, report, on_understood)
-        placer.place([profile for _, profile in stored])
+        placer.place([profile_of(article, sources) for article, sources in stored])
         store.commit()
     return report
 def reannotate(
@@ -171,8 +171,10 @@ def _understand(
     articles: list[Article], store: Store, understanding: Understanding, report: IngestReport,
     on_understood: Progress | None,
 ) -> None:
-    """Annotate the chunk's new articles and write the annotations."""
+    """Annotate the chunk's new articles (each carries its annotation from now on) and write the annotations."""
     annotations = _annotations(articles, understanding, on_understood)
+    for article, annotation in zip(articles, annotations, strict=True):
+        article.annotation = annotation
     save_annotations(store, annotations)
     report.understood += len(annotations)
 
@@ -196,8 +198,8 @@ def _checked(article: Article, doc: RawDocument) -> Article:
 
 def _store(
     article: Article, doc: RawDocument, dedupe: Deduplicator, store: Store, report: IngestReport
-) -> Profile:
-    """Write the article with its dedupe data; return its story-clustering profile."""
+) -> list[str]:
+    """Write the article with its dedupe data; return the earlier articles it copies."""
     folded_body = fold(article.body)
     signals = dedupe.signals(folded_body)
     duplicate_of, links = dedupe.links(article, signals)
@@ -212,4 +214,4 @@ def _store(
     report.exact_duplicates += duplicate_of is not None
     report.near_duplicates += sum(link.kind == "near" for link in links)
     report.reuse_links += sum(link.kind == "reuse" for link in links)
-    return profile_of(article, [link.source for link in links if link.target == article.id])
+    return [link.source for link in links if link.target == article.id]

@@ -38,7 +38,7 @@ from ant import records  # noqa: E402  (the benchmarks' one ANT reader)
 
 from marsad.pipeline import ingest  # noqa: E402
 from marsad.store.sqlite import SQLiteStore  # noqa: E402
-from marsad.stories.assign import bcubed  # noqa: E402
+from marsad.stories.assign import bcubed, profile_of_stored  # noqa: E402
 from marsad.stories.cluster import StoryClusterer  # noqa: E402
 from marsad.stories.evaluate import Labels, read_labels  # noqa: E402
 from marsad.stories.model import FEATURES, Decision, StoryModel  # noqa: E402
@@ -95,7 +95,7 @@ def window_profiles(name: str, gold: Labels, cache: Path, workers: int) -> dict[
         store.close()
     store = SQLiteStore(db)
     input_id = {s.id: s.input_id or s.id for s in store.summaries(limit=10**9)}
-    found = {input_id[a.article_id]: Profile.decode(a.article_id, a.profile) for a in store.assignments()}
+    found = {input_id[a.article_id]: profile_of_stored(store, a.article_id) for a in store.assignments()}
     store.close()
     return found
 

@@ -59,6 +59,19 @@ class Assignment:
 
 
 @dataclass(frozen=True)
+class StoredCluster:
+    """An event or story of the clusterer as the store keeps it (`stories.state`): its state, the
+    posting keys it is found by, and its packed mean vector."""
+
+    level: str  # "event" or "story"
+    id: str
+    last: str | None  # YYYY-MM-DD of its latest article
+    state: bytes
+    vector: bytes | None
+    keys: Sequence[str] = ()  # keys to add (terms, entities); existing ones are kept
+
+
+@dataclass(frozen=True)
 class StoryFilter:
     """Which stories a listing shows; every field left empty matches all."""
 
@@ -186,12 +199,41 @@ class Store(ABC):
         when None; undated articles only when `until` is None), in publication order."""
 
     @abstractmethod
-    def term_frequencies(self) -> tuple[int, dict[str, int]]:
-        """How many articles story clustering has seen, and in how many of them each term appeared."""
+    def term_frequencies(self, terms: Sequence[str] | None = None) -> tuple[int, dict[str, int]]:
+        """How many articles story clustering has seen, and in how many of them each term appeared
+        (of these terms only, when given)."""
 
     @abstractmethod
     def add_term_frequencies(self, documents: int, frequencies: dict[str, int]) -> None:
         """Count more articles into the term frequencies."""
+
+    @abstractmethod
+    def save_clusters(self, clusters: Iterable[StoredCluster]) -> None:
+        """Write clusters' states (replacing the old ones) and add their keys."""
+
+    @abstractmethod
+    def clusters(self, level: str, ids: Sequence[str]) -> list[StoredCluster]:
+        """The stored states of these clusters (keys left out)."""
+
+    @abstractmethod
+    def cluster_candidates(self, level: str, keys: Sequence[str], since: str | None, limit: int) -> list[str]:
+        """Clusters filed under most of these keys, active on or after `since`, at most `limit`."""
+
+    @abstractmethod
+    def cluster_vectors(self, level: str, since: str | None) -> list[tuple[str, bytes]]:
+        """(id, packed mean vector) of the clusters active on or after `since`."""
+
+    @abstractmethod
+    def saved_clusters(self) -> int:
+        """How many clusters the store keeps states of."""
+
+    @abstractmethod
+    def placements_of(self, article_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """(event id, story id) of each of these articles that has them."""
+
+    @abstractmethod
+    def clear_clusters(self) -> None:
+        """Forget every cluster state (before a rebuild)."""
 
     @abstractmethod
     def unassigned(self) -> list[str]:

@@ -101,6 +101,18 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX lsh_buckets_article ON lsh_buckets(article);
         """,
     ),
+    (
+        "0005_cluster_states",
+        """
+        CREATE TABLE clusters (
+            level TEXT NOT NULL, id TEXT NOT NULL, last TEXT, state BLOB NOT NULL, vector BLOB,
+            PRIMARY KEY (level, id)
+        ) WITHOUT ROWID;
+        CREATE INDEX clusters_last ON clusters(level, last);
+        CREATE TABLE cluster_keys (key TEXT NOT NULL, level TEXT NOT NULL, id TEXT NOT NULL,
+                                   PRIMARY KEY (key, level, id)) WITHOUT ROWID;
+        """,
+    ),
 ]
 
 

@@ -19,6 +19,7 @@ from marsad.store.base import (
     Store,
     StoredAnnotation,
     StoredArticle,
+    StoredCluster,
     StoryFilter,
     StoryResult,
 )
@@ -264,8 +265,18 @@ class SQLiteStore(Store):
         for article_id, event_id, story_id, published, profile in rows:
             yield Assignment(article_id, event_id, story_id, published, bytes(profile))
 
-    def term_frequencies(self) -> tuple[int, dict[str, int]]:
-        frequencies = dict(self.db.execute("SELECT term, documents FROM term_frequencies WHERE term != ''"))
+    def term_frequencies(self, terms: Sequence[str] | None = None) -> tuple[int, dict[str, int]]:
+        if terms is None:
+            frequencies = dict(self.db.execute("SELECT term, documents FROM term_frequencies WHERE term != ''"))
+        else:
+            frequencies = {}
+            unique = [t for t in dict.fromkeys(terms) if t]
+            for start in range(0, len(unique), 500):
+                chunk = unique[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                frequencies.update(self.db.execute(
+                    f"SELECT term, documents FROM term_frequencies WHERE term IN ({marks})", chunk
+                ))
         row = self.db.execute("SELECT documents FROM term_frequencies WHERE term = ''").fetchone()
         return (int(row[0]) if row else 0), frequencies
 
@@ -275,6 +286,71 @@ class SQLiteStore(Store):
             " ON CONFLICT (term) DO UPDATE SET documents = documents + excluded.documents",
             [("", documents), *frequencies.items()],  # the empty term counts the articles
         )
+
+    def save_clusters(self, clusters: Iterable[StoredCluster]) -> None:
+        rows = list(clusters)
+        self.db.executemany(
+            "INSERT OR REPLACE INTO clusters (level, id, last, state, vector) VALUES (?, ?, ?, ?, ?)",
+            [(c.level, c.id, c.last, c.state, c.vector) for c in rows],
+        )
+        self.db.executemany(
+            "INSERT OR IGNORE INTO cluster_keys (key, level, id) VALUES (?, ?, ?)",
+            [(key, c.level, c.id) for c in rows for key in c.keys],
+        )
+
+    def clusters(self, level: str, ids: Sequence[str]) -> list[StoredCluster]:
+        found: list[StoredCluster] = []
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found += [
+                StoredCluster(level, cid, last, bytes(state), None if vector is None else bytes(vector))
+                for cid, last, state, vector in self.db.execute(
+                    f"SELECT id, last, state, vector FROM clusters WHERE level = ? AND id IN ({marks})",
+                    (level, *chunk),
+                )
+            ]
+        return found
+
+    def cluster_candidates(self, level: str, keys: Sequence[str], since: str | None, limit: int) -> list[str]:
+        unique = list(dict.fromkeys(keys))
+        if not unique:
+            return []
+        marks = ",".join("?" * len(unique))
+        rows = self.db.execute(
+            "SELECT k.id FROM cluster_keys k JOIN clusters c ON c.level = k.level AND c.id = k.id"
+            f" WHERE k.level = ? AND k.key IN ({marks}) AND (c.last IS NULL OR c.last >= ?)"
+            " GROUP BY k.id ORDER BY count(*) DESC, c.last DESC LIMIT ?",
+            (level, *unique, since or "", limit),
+        )
+        return [r[0] for r in rows]
+
+    def cluster_vectors(self, level: str, since: str | None) -> list[tuple[str, bytes]]:
+        rows = self.db.execute(
+            "SELECT id, vector FROM clusters WHERE level = ? AND vector IS NOT NULL AND (last IS NULL OR last >= ?)",
+            (level, since or ""),
+        )
+        return [(cid, bytes(vector)) for cid, vector in rows]
+
+    def saved_clusters(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM clusters").fetchone()[0])
+
+    def placements_of(self, article_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        found: dict[str, tuple[str, str]] = {}
+        unique = list(dict.fromkeys(article_ids))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for article_id, event_id, story_id in self.db.execute(
+                f"SELECT article_id, event_id, story_id FROM assignments WHERE article_id IN ({marks})", chunk
+            ):
+                found[article_id] = (event_id, story_id)
+        return found
+
+    def clear_clusters(self) -> None:
+        self.db.execute("DELETE FROM clusters")
+        self.db.execute("DELETE FROM cluster_keys")
 
     def unassigned(self) -> list[str]:
         return [r[0] for r in self.db.execute(

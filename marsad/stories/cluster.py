@@ -41,7 +41,7 @@ EVENT_MIN_SIMILARITY = 0.3
 
 EVENT_LINKAGE = 1.0
 """How an article's similarity to a cluster is averaged over the members: 1.0 is average linkage (mean
-cosine with the members), 0.0 the cosine with the centroid, in between a blend (see `_Cluster.similarity`).
+cosine with the members), 0.0 the cosine with the centroid, in between a blend (see `Cluster.similarity`).
 Average linkage keeps events tight; stories, whose events drift, use a blend."""
 
 STORY_LINKAGE = 0.5
@@ -84,6 +84,8 @@ VECTOR_CANDIDATES = 10
 ENTITY_KEY = "@"
 """Prefix of an entity's key in the postings (terms never start with it)."""
 
+EVENT, STORY = "event", "story"
+
 
 
 @dataclass(frozen=True)
@@ -101,7 +103,7 @@ Embedder = Callable[[str], NDArray[np.float32]]  # article id -> normalised titl
 
 
 @dataclass
-class _Cluster:
+class Cluster:
     """An event or a story: its members' accumulated features and its time span."""
 
     id: str
@@ -111,15 +113,14 @@ class _Cluster:
     language: str = ""
     linkage: float = EVENT_LINKAGE
     story_id: str = ""  # events only
-    members: list[str] = field(default_factory=list)  # article ids, for comparisons across languages
     sums: Members = field(default_factory=Members)
+    keys: set[str] = field(default_factory=set)  # the posting keys it is filed under
 
     @property
     def size(self) -> int:
         return self.sums.size
 
     def add(self, item: Item) -> None:
-        self.members.append(item.article_id)
         centroid = self.sums.terms
         for term, weight in item.terms.items():
             self.norm2 += weight * (2 * centroid.get(term, 0.0) + weight)
@@ -164,14 +165,15 @@ class StoryClusterer:
         self.model = model or shipped_model()
         self.documents = 0
         self.df: Counter[str] = Counter()
-        self.events: dict[str, _Cluster] = {}
-        self.stories: dict[str, _Cluster] = {}
+        self.events: dict[str, Cluster] = {}
+        self.stories: dict[str, Cluster] = {}
         self.event_of: dict[str, str] = {}  # article id -> event id
         self._event_postings: defaultdict[str, dict[str, None]] = defaultdict(dict)
         self._story_postings: defaultdict[str, dict[str, None]] = defaultdict(dict)
         self._event_vectors = VectorIndex()
         self._story_vectors = VectorIndex()
         self._embedder = embedder
+        self.touched: dict[tuple[str, str], set[str]] = {}  # (level, cluster id) -> keys added since `drain`
 
     def load_frequencies(self, documents: int, df: dict[str, int]) -> None:
         """Start from the document frequencies of a store instead of from nothing."""
@@ -182,11 +184,38 @@ class StoryClusterer:
         """Replay an earlier placement (from a store) without deciding anything or counting the article again."""
         self._join(self._item(profile), profile.language, event_id, story_id)
 
+    def preview(self, profile: Profile) -> Item:
+        """An article as the clusterer would compare it now, without counting it in."""
+        return self._item(profile)
+
     def observe(self, profile: Profile) -> Item:
         """Count a new article into the document frequencies; return it as the clusterer compares it."""
         self.documents += 1
         self.df.update(profile.terms.keys())
         return self._item(profile)
+
+    def adopt(self, level: str, cluster: Cluster) -> None:
+        """Take in a cluster made earlier (read back from a store), filed under its posting keys."""
+        clusters, postings, vectors = (
+            (self.events, self._event_postings, self._event_vectors) if level == EVENT
+            else (self.stories, self._story_postings, self._story_vectors)
+        )
+        if cluster.id in clusters:
+            return
+        clusters[cluster.id] = cluster
+        for key in cluster.keys:
+            _touch(postings[key], cluster.id)
+        if cluster.sums.vector is not None:
+            vectors.put(cluster.id, cluster.sums.vector, cluster.last)
+
+    def drain(self) -> list[tuple[str, Cluster, set[str]]]:
+        """The clusters changed since the last call, with the keys they gained: (level, cluster, keys)."""
+        changed = [
+            (level, (self.events if level == EVENT else self.stories)[cluster_id], keys)
+            for (level, cluster_id), keys in self.touched.items()
+        ]
+        self.touched = {}
+        return changed
 
     def join(self, item: Item, language: str, event_id: str, story_id: str) -> None:
         """Put an article in an event and a story (new ones when the ids are new)."""
@@ -217,21 +246,21 @@ class StoryClusterer:
             if paused:
                 gc.enable()
 
-    def decide(self, item: Item, clusters: Iterable[_Cluster], decision: Decision) -> tuple[float, _Cluster | None]:
+    def decide(self, item: Item, clusters: Iterable[Cluster], decision: Decision) -> tuple[float, Cluster | None]:
         """The most probable of `clusters` under `decision`, with its probability."""
-        best: tuple[float, _Cluster | None] = (0.0, None)
+        best: tuple[float, Cluster | None] = (0.0, None)
         for cluster in clusters:
             probability = decision.probability(cluster.features(item))
             if probability > best[0]:
                 best = (probability, cluster)
         return best
 
-    def event_candidates(self, item: Item) -> list[_Cluster]:
+    def event_candidates(self, item: Item) -> list[Cluster]:
         """Events an article may join: near in time, sharing heavy terms or lead entities, or near in meaning."""
         return self._candidate_clusters(item, self._event_postings, self.events, self._event_vectors,
                                         self.thresholds.event_gap_days)
 
-    def story_candidates(self, item: Item) -> list[_Cluster]:
+    def story_candidates(self, item: Item) -> list[Cluster]:
         """Stories a new event may join (as `event_candidates`)."""
         return self._candidate_clusters(item, self._story_postings, self.stories, self._story_vectors,
                                         self.thresholds.story_gap_days)
@@ -239,7 +268,7 @@ class StoryClusterer:
     def _item(self, profile: Profile) -> Item:
         raw = {t: w * self._idf(t) for t, w in profile.terms.items()}
         entities = {key: 1.0 + math.log(count) for key, count in profile.entities.items()}
-        return Item(profile.article_id, _day(profile.published), profile.outlet, unit(raw), unit(entities),
+        return Item(profile.article_id, day_of(profile.published), profile.outlet, unit(raw), unit(entities),
                     frozenset(profile.lead_entities), profile.vector)
 
     def _idf(self, term: str) -> float:
@@ -250,31 +279,36 @@ class StoryClusterer:
     def _join(self, item: Item, language: str, event_id: str, story_id: str) -> None:
         event = self.events.get(event_id)
         if event is None:
-            event = self.events[event_id] = _Cluster(
+            event = self.events[event_id] = Cluster(
                 event_id, item.day, item.day, language=language, story_id=story_id
             )
         story = self.stories.get(story_id)
         if story is None:
-            story = _Cluster(story_id, item.day, item.day, language=language, linkage=STORY_LINKAGE)
+            story = Cluster(story_id, item.day, item.day, language=language, linkage=STORY_LINKAGE)
             self.stories[story_id] = story
         event.add(item)
         story.add(item)
         self.event_of[item.article_id] = event_id
-        for key in [*_heaviest(item.terms), *(ENTITY_KEY + k for k in item.lead_entities)]:
+        keys = posting_keys(item)
+        event.keys.update(keys)
+        story.keys.update(keys)
+        for key in keys:
             _touch(self._event_postings[key], event_id)
             _touch(self._story_postings[key], story_id)
+        self.touched.setdefault((EVENT, event_id), set()).update(keys)
+        self.touched.setdefault((STORY, story_id), set()).update(keys)
         for index, cluster in ((self._event_vectors, event), (self._story_vectors, story)):
             if cluster.sums.vector is not None:
                 index.put(cluster.id, cluster.sums.vector, cluster.last)
 
-    def _copied_event(self, profile: Profile) -> _Cluster | None:
+    def _copied_event(self, profile: Profile) -> Cluster | None:
         for source in profile.links:
             event_id = self.event_of.get(source)
             if event_id is not None:
                 return self.events[event_id]
         return None
 
-    def _best_event(self, profile: Profile, item: Item) -> _Cluster | None:
+    def _best_event(self, profile: Profile, item: Item) -> Cluster | None:
         if item.vector is not None:
             probability, event = self.decide(item, self.event_candidates(item), self.model.event)
             if event is not None and probability >= self.model.event.threshold:
@@ -284,9 +318,9 @@ class StoryClusterer:
             best = max(((e.similarity(item.terms), e.id) for e in candidates), default=(0.0, ""))
             if best[0] >= self.thresholds.event:
                 return self.events[best[1]]
-        return self._best_event_across_languages(profile, item.day)
+        return self._best_event_across_languages(profile, item)
 
-    def _best_story(self, item: Item) -> _Cluster | None:
+    def _best_story(self, item: Item) -> Cluster | None:
         if item.vector is not None:
             probability, story = self.decide(item, self.story_candidates(item), self.model.story)
             return story if probability >= self.model.story.threshold else None
@@ -298,10 +332,10 @@ class StoryClusterer:
         self,
         item: Item,
         postings: defaultdict[str, dict[str, None]],
-        clusters: dict[str, _Cluster],
+        clusters: dict[str, Cluster],
         vectors: VectorIndex,
         max_gap: int,
-    ) -> list[_Cluster]:
+    ) -> list[Cluster]:
         found = {c.id: c for c in self._candidates(postings, clusters, item, max_gap)}
         if item.vector is not None:
             for cluster_id in vectors.nearest(item.vector, item.day, max_gap, VECTOR_CANDIDATES):
@@ -311,15 +345,15 @@ class StoryClusterer:
     def _candidates(
         self,
         postings: defaultdict[str, dict[str, None]],
-        clusters: dict[str, _Cluster],
+        clusters: dict[str, Cluster],
         item: Item,
         max_gap: int,
-    ) -> list[_Cluster]:
+    ) -> list[Cluster]:
         """Clusters sharing the most of the article's heaviest terms and lead entities, near in time
         (at most `MAX_CANDIDATES`); per key only the latest `MAX_POSTINGS_SCANNED` clusters to take it
         are looked at, so that common keys cost nothing extra."""
         found: Counter[str] = Counter()
-        for key in [*_heaviest(item.terms), *(ENTITY_KEY + k for k in item.lead_entities)]:
+        for key in posting_keys(item):
             ids = postings.get(key)
             if not ids:
                 continue
@@ -334,22 +368,26 @@ class StoryClusterer:
                 del ids[cluster_id]
         return [clusters[cluster_id] for cluster_id, _ in found.most_common(MAX_CANDIDATES)]
 
-    def _best_event_across_languages(self, profile: Profile, day: date | None) -> _Cluster | None:
-        if self._embedder is None:
+    def _best_event_across_languages(self, profile: Profile, item: Item) -> Cluster | None:
+        """For an article with no event in its own language: the event in another language whose latest
+        members' title-and-lead vectors come closest to its own, above `CROSS_LINGUAL_MIN_SIMILARITY`."""
+        mine = item.vector if item.vector is not None else self._embedder(item.article_id) if self._embedder else None
+        if mine is None:
             return None
         others = [
             e
             for e in reversed(self.events.values())
-            if e.language != profile.language and e.near(day, self.thresholds.event_gap_days)
+            if e.language != profile.language and e.near(item.day, self.thresholds.event_gap_days)
         ][:CROSS_LINGUAL_CANDIDATES]
-        if not others:
-            return None
-        mine = self._embedder(profile.article_id)
-        scored = [
-            (max(float(mine @ self._embedder(m)) for m in e.members[-CROSS_LINGUAL_MEMBERS:]), e.id) for e in others
-        ]
-        best = max(scored)
+        scored = [(max((float(mine @ v) for v in self._latest_vectors(e)), default=0.0), e.id) for e in others]
+        best = max(scored, default=(0.0, ""))
         return self.events[best[1]] if best[0] >= self.thresholds.cross_lingual else None
+
+    def _latest_vectors(self, event: Cluster) -> list[NDArray[np.float32]]:
+        latest = list(event.sums.recent)[-CROSS_LINGUAL_MEMBERS:]
+        if self._embedder is None:
+            return [m.vector for m in latest if m.vector is not None]
+        return [m.vector if m.vector is not None else self._embedder(m.article_id) for m in latest]
 
 
 class VectorIndex:
@@ -391,6 +429,11 @@ def cluster_profiles(
     return StoryClusterer(embedder, thresholds).add_all(profiles)
 
 
+def posting_keys(item: Item) -> list[str]:
+    """What an article files its clusters under: its heaviest terms and its title-and-lead entities."""
+    return [*_heaviest(item.terms), *(ENTITY_KEY + k for k in sorted(item.lead_entities))]
+
+
 def _touch(posting: dict[str, None], cluster_id: str) -> None:
     """Move a cluster to the recent end of a term's posting (dicts keep insertion order)."""
     posting.pop(cluster_id, None)
@@ -401,7 +444,8 @@ def _heaviest(vector: Vector) -> list[str]:
     return sorted(vector, key=vector.__getitem__, reverse=True)[:CANDIDATE_TERMS]
 
 
-def _day(published: str | None) -> date | None:
+def day_of(published: str | None) -> date | None:
+    """The day of a `published` string, if it starts with one."""
     if not published:
         return None
     try:
