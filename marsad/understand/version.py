@@ -13,7 +13,7 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-SCHEMA = 1
+SCHEMA = 2  # 2: open-ended quantities (what is counted), dated expressions are not counts
 _PACKAGE = Path(__file__).resolve().parents[1]
 _FOLDERS = ("entities/models", "entities/data", "claims/models", "claims/data", "dates/data")
 
