@@ -35,6 +35,7 @@ _YEAR_WORDS = frozenset({"عام", "العام", "عامي", "سنه", "حرب",
 _SEPARATORS = frozenset({",", "."})
 _COUNT_WORDS = frozenset({"عدد", "حصيله", "toll", "number"})
 _STOPS = frozenset({".", "؟", "?", "!", "؛", ";", ":"})
+_TO = frozenset({"الي", "to"})
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,8 @@ class _Lexicon:
     qualifiers: dict[tuple[str, ...], str]
     qualifier_words: frozenset[str]
     totals: frozenset[str]
+    parts: frozenset[str]
+    asides: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -102,8 +105,11 @@ def find_quantities(sentence: Span, skip: Sequence[tuple[int, int]] = ()) -> lis
             continue
         unit, who, what, end_index = counted
         qualifier, start_index = _qualifier_before(tokens, i, lex)
+        handled = _handled_before(tokens, start_index, lex)
+        if what is not None and handled is not None and handled != what:  # "لاستقبال نحو 300 جريح"
+            who, what = what, handled
         if number.vague:
-            qualifier = qualifier or "more_than"
+            qualifier = "more_than"
         if qualifier is None and _at_least_after(tokens, end_index, lex):
             qualifier, end_index = "at_least", end_index + 2
         named = _count_noun_before(tokens, start_index, lex)
@@ -115,6 +121,28 @@ def find_quantities(sentence: Span, skip: Sequence[tuple[int, int]] = ()) -> lis
         previous = who
         i = end_index
     return found
+
+
+def total_words() -> frozenset[str]:
+    """Folded words that make a count a running total ("منذ", "since")."""
+    return _lexicon().totals
+
+
+def part_words() -> frozenset[str]:
+    """Folded words that make the count after them part of another ("بينهم", "among")."""
+    return _lexicon().parts
+
+
+def aside_words() -> frozenset[str]:
+    """Folded words that make a count around them not the count itself ("حرجة", "استعداد", "expected")."""
+    return _lexicon().asides
+
+
+def is_vague(quantity: Quantity) -> bool:
+    """A count in words such as "عشرات" or "thousands": a lower bound, not a figure."""
+    first = fold(quantity.text).split()[:2]
+    lex = _lexicon()
+    return any(tuple(first[:n]) in lex.vague for n in (1, 2))
 
 
 def _number_at(stream: Stream, tokens: list[Token], i: int, lex: _Lexicon) -> _Number | None:
@@ -222,7 +250,13 @@ def _open_class(word: str) -> str:
 
 
 def _count_noun_before(tokens: list[Token], index: int, lex: _Lexicon) -> tuple[str, str] | None:
-    """"ارتفع عدد الشهداء إلى 58": the count noun named before a number (token `index`), with what happened."""
+    """"ارتفع عدد الشهداء إلى 58", "والجرحى إلى 2771": the count noun named before a number (token
+    `index`), with what happened."""
+    j = index - 1
+    while j >= 0 and tokens[j].text in _TO:
+        j -= 1
+    if j < index - 1 and (unit := lex.units.get(_bare(tokens[j].text).removeprefix("ال"))):
+        return tokens[j].text, unit
     window = tokens[max(0, index - COUNT_NOUN_WINDOW) : index]
     for j in range(len(window) - 1, 0, -1):
         if window[j].text in _STOPS:
@@ -247,6 +281,15 @@ def _verb_near(tokens: list[Token], start: int, end: int, lex: _Lexicon) -> str 
             verb = _predicate(text, lex)
             if verb:
                 return verb
+    return None
+
+
+def _handled_before(tokens: list[Token], start: int, lex: _Lexicon) -> str | None:
+    """A verb right before a count of casualties says what is done with them ("نقل 3 جرحى": transferred)."""
+    for j in range(start - 1, max(-1, start - 3), -1):
+        verb = lex.verbs.get(tokens[j].text) or lex.verbs.get(_bare(tokens[j].text))
+        if verb:
+            return verb
     return None
 
 
@@ -301,4 +344,5 @@ def _lexicon() -> _Lexicon:
         auxiliaries=frozenset(table("auxiliary")),
         skip=frozenset(table("skip")), qualifiers=qualifiers,
         qualifier_words=frozenset(words[0] for words in qualifiers), totals=frozenset(table("total")),
+        parts=frozenset(table("part")), asides=frozenset(table("aside")),
     )

@@ -20,7 +20,8 @@ from rich.table import Table
 from marsad.brief.render import FORMATS as BRIEF_FORMATS
 from marsad.brief.render import brief_html, brief_json, brief_markdown
 from marsad.brief.story import story_brief
-from marsad.claims.align import Alignment, alignment_json
+from marsad.claims.align import Alignment
+from marsad.claims.export import alignment_json
 from marsad.claims.pairs_io import read_pairs
 from marsad.claims.stance import LABELS as STANCE_LABELS
 from marsad.claims.stance import classify_pairs_proba
