@@ -49,9 +49,10 @@ from marsad.claims.contradict import (
 )
 from marsad.claims.embed import DIM, embed
 from marsad.claims.extract import Claim
-from marsad.claims.figures import Figure, figure_conflicts, figure_series, figures_of, interval
-from marsad.claims.pair_features import token_keys, words
+from marsad.claims.figures import Figure, figure_conflicts, figure_series, figures_of
+from marsad.claims.quantities import clash
 from marsad.claims.subjects import EntityRef, shared_entities
+from marsad.claims.tokens import token_keys, words
 from marsad.claims.wording import Wording, is_latin
 from marsad.dedupe.detector import MIN_SHARED_SENTENCES, sentence_fingerprints
 from marsad.records import Article
@@ -70,6 +71,9 @@ GROUP_MIN_OVERLAP = 0.35
 # translation (best match per clause 0.867-0.948, median 0.91) and the hand-written
 # pair in tests/claims/data (matches 0.877-0.922, other clauses at most 0.836).
 GROUP_MIN_COSINE_CROSS_SCRIPT = 0.87
+# Two groups join only while their centroids are this close (an average-linkage brake on single-link
+# chains). Set on the Gaza event (benchmarks/claims_quality.py, groups of two or more outlets).
+GROUP_MIN_CENTROID_COSINE = 0.93
 # Claims dated more than this many days apart report different events (a call in
 # April, a meeting in June); a conflict about one event's date is a few days wide.
 GROUP_MAX_DATE_GAP_DAYS = 7
@@ -142,6 +146,7 @@ class Alignment:
     groups: list[ClaimGroup]  # statement groups, most outlets first
     series: dict[str, list[SeriesPoint]]
     figures: list[ClaimGroup] = field(default_factory=list)  # figure groups, most outlets first
+    copies: dict[str, str] = field(default_factory=dict)  # article id -> the article it copies
 
 
 def embed_claims(claims: Sequence[Claim]) -> NDArray[np.float32]:
@@ -161,7 +166,7 @@ def align_claims(
     keys = [lexical_keys(c.span.text) for c in claims]
     wording = Wording(claims, copies, machine)
     groups = [ClaimGroup(wording.ordered([claims[i] for i in members]), copies)
-              for members in _group(claims, close, keys)]
+              for members in _group(claims, close, keys, vectors)]
     group_of = {id(claim): group for group in groups for claim in group.claims}
     for group in groups:
         group.contradictions = _denials(group)
@@ -177,7 +182,7 @@ def align_claims(
         _add_across(found, group_of)
     groups.sort(key=lambda g: (-len(g.outlets), g.claims[0].published or "", g.claims[0].span.start))
     figures = figures_of(claims)
-    return Alignment(groups, _series(figures), _figure_groups(figures, copies, wording))
+    return Alignment(groups, _series(figures), _figure_groups(figures, copies, wording), copies)
 
 
 def _close_pairs(claims: Sequence[Claim], vectors: NDArray[np.float32]) -> list[tuple[int, int, float]]:
@@ -195,10 +200,14 @@ def _close_pairs(claims: Sequence[Claim], vectors: NDArray[np.float32]) -> list[
 
 
 def _group(
-    claims: Sequence[Claim], close: list[tuple[int, int, float]], keys: list[frozenset[str]]
+    claims: Sequence[Claim], close: list[tuple[int, int, float]], keys: list[frozenset[str]],
+    vectors: NDArray[np.float32],
 ) -> list[list[int]]:
+    """Join close pairs, the closest first; two groups join only while their centroids stay close
+    (`GROUP_MIN_CENTROID_COSINE`), so that a chain of near pairs does not pull unrelated clauses together."""
     latin = [is_latin(c.span.text) for c in claims]
     parent = list(range(len(claims)))
+    sums = {i: vectors[i].astype(np.float64) for i in range(len(claims))}
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -206,28 +215,23 @@ def _group(
             i = parent[i]
         return i
 
-    for i, j, cosine in close:
+    for i, j, cosine in sorted(close, key=lambda pair: -pair[2]):
         if latin[i] != latin[j]:
             same = cosine >= GROUP_MIN_COSINE_CROSS_SCRIPT
         else:
             same = cosine >= GROUP_MIN_COSINE and overlap(keys[i], keys[j]) >= GROUP_MIN_OVERLAP
-        if same and not figures_clash(claims[i], claims[j]):
-            parent[find(i)] = find(j)
+        root_i, root_j = find(i), find(j)
+        if not same or root_i == root_j or clash(claims[i].quantities, claims[j].quantities):
+            continue
+        a, b = sums[root_i], sums[root_j]
+        centroid = float(a @ b / max(1e-12, np.linalg.norm(a) * np.linalg.norm(b)))
+        if centroid >= GROUP_MIN_CENTROID_COSINE:
+            parent[root_i] = root_j
+            sums[root_j] = a + b
     members: dict[int, list[int]] = defaultdict(list)
     for index in range(len(claims)):
         members[find(index)].append(index)
     return list(members.values())
-
-
-def figures_clash(a: Claim, b: Claim) -> bool:
-    """Whether the two clauses give one quantity values that cannot both hold."""
-    for qa in a.quantities:
-        for qb in b.quantities:
-            if (qa.category, qa.counted) == (qb.category, qb.counted):
-                x, y = interval(qa), interval(qb)
-                if x.high < y.low or y.high < x.low:
-                    return True
-    return False
 
 
 def _near_in_time(a: Claim, b: Claim) -> bool:

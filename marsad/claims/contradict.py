@@ -9,6 +9,7 @@ pointing at the words it is about (`part`, `against_part`).
   Only dates inside the reported content count: "قال البيت الأبيض يوم الجمعة"
   dates the statement, not the call.
 - occurrence: one side denies what the other asserts.
+- occurrence, again: one clause told again with an opposite word (open / close).
 - the stance model (`marsad.claims.stance`) reads candidate pairs chosen by
   alignment (close in meaning, a subject entity in common, not dated far
   apart) and gives P(contradict); a pair it flags is kept only when the two
@@ -29,8 +30,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from marsad.claims.extract import Claim
-from marsad.claims.pair_features import LEXICAL_FEATURES, cue_stems, dense_matrix, lexicons, stem, token_keys, words
+from marsad.claims.pair_features import LEXICAL_FEATURES, cue_stems, dense_matrix, lexicons
 from marsad.claims.stance import LABELS, shipped_model
+from marsad.claims.tokens import stem, token_keys, words
 from marsad.dates.timeline import TimelineEntry
 from marsad.records import Span
 from marsad.text.normalize import fold
@@ -42,6 +44,9 @@ STANCE_MIN_COSINE = 0.9
 STANCE_MIN_OVERLAP = 0.5
 STANCE_MIN_CONTRADICT = 0.9
 DAY_PRECISIONS = frozenset({"day"})
+# Two clauses that share this share of their stems and differ by an opposite word contradict on
+# whether it happened, whatever the model reads (set on the Gaza event: one pair, a labelled conflict).
+OPPOSITE_MIN_COVER = 0.7
 # Two dates of one event further apart than this are two events, or a weekday read in the wrong
 # week ("صباح الثلاثاء" of an article about tomorrow's meeting); real disagreements are a day or two.
 MAX_DATE_CONFLICT_DAYS = 3
@@ -146,12 +151,23 @@ def stance_contradictions(
     column = LABELS.index("contradict")
     found = []
     for (i, j), row, features in zip(pairs, proba, dense, strict=True):
+        if opposite_words(features):
+            found.append(Contradiction(claims[j], claims[i], "occurrence: the same clause with an opposite word",
+                                       "rule", None, "occurrence"))
+            continue
         on = named_part(features)
         if on and row[column] >= STANCE_MIN_CONTRADICT and int(row.argmax()) == column:
             p = float(row[column])
             found.append(Contradiction(claims[j], claims[i], f"{on}: the stance model reads a contradiction "
                                        f"(P={p:.2f})", "stance", round(p, 4), on))
     return found
+
+
+def opposite_words(features: NDArray[np.float64]) -> bool:
+    """One clause told again with an opposite word and no negation on either side ("قررت إسرائيل فتح
+    معبر كرم أبو سالم" / "... إغلاق معبر كرم أبو سالم"): most of each side's words found in the other."""
+    return bool(features[_FEATURE["antonym_pairs"]] and not features[_FEATURE["negation_xor"]]
+                and features[_FEATURE["stem_cover_min"]] >= OPPOSITE_MIN_COVER)
 
 
 def named_part(features: NDArray[np.float64]) -> str | None:

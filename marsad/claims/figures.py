@@ -25,15 +25,14 @@ background: a figure about another event, dated well before the story (the
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from marsad.claims.contradict import Contradiction, event_days
 from marsad.claims.extract import Claim
-from marsad.claims.pair_features import words
-from marsad.claims.quantities import Quantity, aside_words, is_vague, part_words, total_words
+from marsad.claims.quantities import Quantity, aside_words, interval, is_vague, part_words, total_words
+from marsad.claims.tokens import words
 from marsad.records import Span
 
 # A figure dated this many days before the story's first article is background (another event).
@@ -45,8 +44,6 @@ MIN_SAME_QUANTITY_RATIO = 0.1
 # killed) is a stale copy, not a conflict. Set on the Gaza event (benchmarks/claims_quality.py): the
 # labelled falls are 2,271 after 2,771 injured (0.82), 45 after 54 killed (0.83), 7 after 8 children.
 MAX_FALL_RATIO = 0.9
-# "about X" covers X give or take this share (the labelling guides' ~10%).
-ABOUT_MARGIN = 0.1
 # What only grows: a later, lower figure of these contradicts an earlier one. Other counts
 # (countries voting, people protesting in one place) go up and down.
 MONOTONE = frozenset({"killed", "injured", "missing", "detained", "displaced"})
@@ -176,27 +173,6 @@ def _party(claim: Claim) -> str | None:
     if statement.speaker_entity is not None:
         return statement.speaker_entity.canonical
     return statement.speaker.text if statement.speaker else None
-
-
-@dataclass(frozen=True)
-class Interval:
-    """The values a figure allows: "more than 50" is (50, inf), "about 60" is [54, 66]."""
-
-    low: float
-    high: float
-
-
-def interval(quantity: Quantity) -> Interval:
-    """The values compatible with a figure and its qualifier."""
-    value = float(quantity.value)
-    qualifier = quantity.qualifier
-    if qualifier in ("more_than", "at_least"):
-        return Interval(value, math.inf)
-    if qualifier in ("less_than", "up_to"):
-        return Interval(0.0, value)
-    if qualifier == "about":
-        return Interval(value * (1 - ABOUT_MARGIN), value * (1 + ABOUT_MARGIN))
-    return Interval(value, value)
 
 
 def figure_series(figures: Sequence[Figure]) -> dict[str, list[Figure]]:

@@ -15,22 +15,25 @@ from the time grammar's cardinal parser (`marsad.dates.numbers`).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from marsad.claims.pair_features import stem
+from marsad.claims.tokens import stem
 from marsad.dates.lexicon import load_lexicon
 from marsad.dates.numbers import cardinal
 from marsad.dates.tokens import Stream, Token, tokenize
 from marsad.records import Span
 from marsad.text.normalize import fold, fold_with_offsets
 
+# "about X" covers X give or take this share (the labelling guides' ~10%).
+ABOUT_MARGIN = 0.1
 # A verb this many words around a count says what happened to those counted.
 VERB_WINDOW = 4
 # "عدد القتلى ... إلى 58": a count noun this many words before a bare number names it.
-COUNT_NOUN_WINDOW = 6
+COUNT_NOUN_WINDOW = 10
 _YEAR_WORDS = frozenset({"عام", "العام", "عامي", "سنه", "حرب", "year", "in", "since", "من", "منذ"})
 _SEPARATORS = frozenset({",", "."})
 _COUNT_WORDS = frozenset({"عدد", "حصيله", "toll", "number"})
@@ -69,6 +72,7 @@ class _Lexicon:
     qualifier_words: frozenset[str]
     totals: frozenset[str]
     parts: frozenset[str]
+    percent: frozenset[tuple[str, ...]]
     asides: frozenset[str]
 
 
@@ -99,7 +103,7 @@ def find_quantities(sentence: Span, skip: Sequence[tuple[int, int]] = ()) -> lis
         if number is None or _is_year(tokens, i, number, lex):
             i = i + 1 if number is None else number.after
             continue
-        counted = _counted(tokens, number, lex, previous)
+        counted = _counted(tokens, i, number, lex, previous)
         if counted is None:
             i = number.after
             continue
@@ -121,6 +125,43 @@ def find_quantities(sentence: Span, skip: Sequence[tuple[int, int]] = ()) -> lis
         previous = who
         i = end_index
     return found
+
+
+@dataclass(frozen=True)
+class Interval:
+    """The values a figure allows: "more than 50" is (50, inf), "about 60" is [54, 66]."""
+
+    low: float
+    high: float
+
+
+def interval(quantity: Quantity) -> Interval:
+    """The values compatible with a figure and its qualifier."""
+    value = float(quantity.value)
+    qualifier = quantity.qualifier
+    if qualifier in ("more_than", "at_least"):
+        return Interval(value, math.inf)
+    if qualifier in ("less_than", "up_to"):
+        return Interval(0.0, value)
+    if qualifier == "about":
+        return Interval(value * (1 - ABOUT_MARGIN), value * (1 + ABOUT_MARGIN))
+    return Interval(value, value)
+
+
+def same_quantity_pairs(first: Sequence[Quantity], second: Sequence[Quantity]) -> list[tuple[Interval, Interval]]:
+    """The intervals of the counts the two lists give for one quantity (what happened, who)."""
+    return [(interval(a), interval(b)) for a in first for b in second
+            if (a.category, a.counted) == (b.category, b.counted)]
+
+
+def clash(first: Sequence[Quantity], second: Sequence[Quantity]) -> bool:
+    """Whether the two give one quantity values that cannot both hold ("at least 7" and "more than 200")."""
+    return any(x.high < y.low or y.high < x.low for x, y in same_quantity_pairs(first, second))
+
+
+def compatible(first: Sequence[Quantity], second: Sequence[Quantity]) -> bool:
+    """Whether the two give one quantity values that can both hold ("at least 20" and "21")."""
+    return any(not (x.high < y.low or y.high < x.low) for x, y in same_quantity_pairs(first, second))
 
 
 def total_words() -> frozenset[str]:
@@ -156,6 +197,7 @@ def _number_at(stream: Stream, tokens: list[Token], i: int, lex: _Lexicon) -> _N
         return _Number(i + 1, 2, counted=lex.duals[word], unit=word)
     if word in lex.thousands:
         return _Number(i + 1, lex.thousands[word])
+    value: float
     if tokens[i].is_num:
         after, value = _digits(tokens, i)
     elif word in lex.numbers:
@@ -168,7 +210,7 @@ def _number_at(stream: Stream, tokens: list[Token], i: int, lex: _Lexicon) -> _N
     if after < len(tokens) and tokens[after].text in lex.multipliers:
         value *= lex.multipliers[tokens[after].text]
         after += 1
-    return _Number(after, value)
+    return _Number(after, round(value))
 
 
 def _multiplied(tokens: list[Token], number: _Number, lex: _Lexicon) -> _Number:
@@ -179,14 +221,21 @@ def _multiplied(tokens: list[Token], number: _Number, lex: _Lexicon) -> _Number:
     return number
 
 
-def _digits(tokens: list[Token], i: int) -> tuple[int, int]:
-    """Digits with thousands separators ("2,400", "1.700") as one number."""
+def _digits(tokens: list[Token], i: int) -> tuple[int, float]:
+    """Digits with thousands separators ("2,400", "1.700") or a decimal part ("4.8") as one number."""
     text, j = tokens[i].text, i
-    while (j + 2 < len(tokens) and tokens[j + 1].text in _SEPARATORS and tokens[j + 2].is_num
-           and len(tokens[j + 2].text) == 3 and tokens[j].end == tokens[j + 1].start == tokens[j + 2].start - 1):
+    while _glued_digits(tokens, j):
+        if len(tokens[j + 2].text) != 3:
+            return j + 3, float(f"{text}.{tokens[j + 2].text}")
         text += tokens[j + 2].text
         j += 2
-    return j + 1, int(text)
+    return j + 1, float(text)
+
+
+def _glued_digits(tokens: list[Token], j: int) -> bool:
+    """Whether token j is followed by a separator and digits glued to it ("2,400", "4.8")."""
+    return (j + 2 < len(tokens) and tokens[j + 1].text in _SEPARATORS and tokens[j + 2].is_num
+            and tokens[j].end == tokens[j + 1].start == tokens[j + 2].start - 1)
 
 
 def _is_year(tokens: list[Token], i: int, number: _Number, lex: _Lexicon) -> bool:
@@ -200,12 +249,14 @@ def _is_year(tokens: list[Token], i: int, number: _Number, lex: _Lexicon) -> boo
 
 
 def _counted(
-    tokens: list[Token], number: _Number, lex: _Lexicon, previous: str
+    tokens: list[Token], start: int, number: _Number, lex: _Lexicon, previous: str
 ) -> tuple[str, str, str | None, int] | None:
     """(unit as written, who is counted, what happened if the noun says it, token index after) or None."""
     if number.counted is not None and number.unit is not None:
         return number.unit, number.counted, None, number.after
     index = number.after
+    if (percent := _percent_after(tokens, index, lex)) and not number.vague:
+        return "%", "percent", "percent", index + percent
     if number.vague and index < len(tokens) and tokens[index].text == "من":
         index += 1
     word = tokens[index].text if index < len(tokens) else ""
@@ -224,10 +275,11 @@ def _counted(
         return "", "people", None, number.after
     if _is_noun(word, lex, definite=number.vague, spelt=not tokens[number.after - 1].is_num and number.value <= 2):
         return word, _open_class(bare), None, index + 1
-    named = _count_noun_before(tokens, number.after - 1, lex)
+    named = _count_noun_before(tokens, start, lex)
     if named is not None and not number.vague:
         return named[0], "people", named[1], number.after
-    return None
+    verb = None if number.vague else _verb_right_before(tokens, _qualifier_before(tokens, start, lex)[1], lex)
+    return ("", "people", verb, number.after) if verb else None
 
 
 def _is_noun(word: str, lex: _Lexicon, *, definite: bool, spelt: bool) -> bool:
@@ -266,7 +318,26 @@ def _count_noun_before(tokens: list[Token], index: int, lex: _Lexicon) -> tuple[
             for form in (window[j].text, word):
                 if form in lex.units:
                     return window[j].text, lex.units[form]
+            for follower in window[j + 1 : j + 3]:  # "عدد الفلسطينيين الذين قتلوا"
+                if (verb := lex.verbs.get(_bare(follower.text))) is not None:
+                    return window[j].text, verb
     return None
+
+
+def _verb_right_before(tokens: list[Token], start: int, lex: _Lexicon) -> str | None:
+    """"مقتل 21 في ...", "وأصيب 24 في ...": a verb right before a count with no noun of its own."""
+    if start == 0:
+        return None
+    return lex.verbs.get(tokens[start - 1].text) or lex.verbs.get(_bare(tokens[start - 1].text))
+
+
+def _percent_after(tokens: list[Token], index: int, lex: _Lexicon) -> int:
+    """Tokens of "بالمئة", "في المئة", "%" after a number (0 if none)."""
+    for length in (2, 1):
+        key = tuple(t.text for t in tokens[index : index + length])
+        if len(key) == length and key in lex.percent:
+            return length
+    return 0
 
 
 def _verb_near(tokens: list[Token], start: int, end: int, lex: _Lexicon) -> str | None:
@@ -345,4 +416,5 @@ def _lexicon() -> _Lexicon:
         skip=frozenset(table("skip")), qualifiers=qualifiers,
         qualifier_words=frozenset(words[0] for words in qualifiers), totals=frozenset(table("total")),
         parts=frozenset(table("part")), asides=frozenset(table("aside")),
+        percent=frozenset(tuple(form.split()) for _, form in rows.get("percent", [])),
     )
