@@ -97,7 +97,7 @@ def build_brief(
         said=_said(articles),
         differences=tuple(_difference(c) for c in ranked_conflicts(alignment.groups + alignment.figures)),
         series=tuple(
-            SeriesPoint(category, p.day, p.value, p.qualifier, _cite(p.claim))
+            SeriesPoint(category, p.day, p.value, p.qualifier, _cite(p.claim), p.scope)
             for category, points in sorted(alignment.series.items())
             for p in points
         ),
@@ -162,16 +162,17 @@ def _part(claim: Claim, part: Span | None) -> Citation | None:
 
 
 def _figures(groups: Sequence[ClaimGroup]) -> tuple[FigureRow, ...]:
-    """One row per figure group, by quantity (the most reported first), then by the time first given."""
+    """One row per figure group (vague and aside ones left out), by quantity (the most reported first),
+    then by the time first given."""
     reach: dict[str, int] = defaultdict(int)
     for group in groups:
-        if group.figure:
+        if group.figure and not group.figure.aside:
             reach[group.figure.label] += len(group.outlets)
     rows = [
         FigureRow(g.figure.label, g.figure.value, g.figure.qualifier, g.figure.scope,
                   tuple(dict.fromkeys(party(c) for c in g.claims)), first_report(g), _per_outlet(g.claims),
                   len(g.contradictions))
-        for g in groups if g.figure
+        for g in groups if g.figure and not g.figure.aside
     ]
     return tuple(sorted(rows, key=lambda r: (-reach[r.quantity], r.quantity, r.first_given, r.value)))
 

@@ -64,6 +64,7 @@ class SeriesPoint:
     value: int
     qualifier: str | None
     citation: Citation
+    scope: str = "day"  # "day", or a running total ("total since 2018-03-30")
 
 
 @dataclass(frozen=True)

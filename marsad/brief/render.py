@@ -3,30 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import asdict
 from importlib import resources
 from typing import Any
 
 from marsad.brief.html import citation_label, citation_url, environment, timeline_days
-from marsad.brief.model import Brief, Citation, Difference, OutletCitations, Point, Said, SeriesPoint
-from marsad.claims.figures import BACKGROUND_DAYS
+from marsad.brief.model import Brief, Citation, Difference, FigureRow, OutletCitations, Point, Said, SeriesPoint
+from marsad.claims.figures import BACKGROUND_DAYS, utc_time
 
 FORMATS = ("md", "html", "json")
 # The Markdown brief fits two screens whatever the story's size: at most this many lines per section.
-MAX_MD_DIFFERENCES = 8
-MAX_MD_FIGURES = 12
+MAX_MD_DIFFERENCES = 5
+MAX_MD_FIGURES = 6
 MAX_MD_SERIES = 3
-MAX_MD_SERIES_STEPS = 8
-MAX_MD_DATES = 5
-MAX_MD_SPEAKERS = 6
-MAX_MD_SINGLE = 5
-MAX_MD_MATRIX_ROWS = 10
-MAX_MD_OUTLETS = 6  # outlet links per line ("BBC ×40"); the others are counted
-MAX_MD_QUOTE = 220  # characters of article text per quote
+MAX_MD_SERIES_STEPS = 5
+MAX_MD_DATES = 4
+MAX_MD_SPEAKERS = 5
+MAX_MD_SINGLE = 3
+MAX_MD_OUTLETS = 3  # outlet links per line ("BBC ×40"); the others are counted
+MAX_MD_QUOTE = 130  # characters of article text per quote
+MAX_MD_SHORT_QUOTE = 90  # per side of a difference, per statement
+MAX_MD_AGAINST = 3  # clauses a difference is set against, per line
 MAX_MD_LISTED = 3  # copies and machine translations named in the coverage
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+|!~])")
-_CELL_MARKS = {"supports": "✓ supports", "contradicts": "✗ contradicts", "silent": "· silent"}
+_CELL_MARKS = {"supports": "✓", "contradicts": "✗", "silent": "·"}
 
 
 def brief_json(brief: Brief, link_base: str = "") -> dict[str, Any]:
@@ -59,9 +61,8 @@ def brief_markdown(brief: Brief, link_base: str = "") -> str:
     the clauses it quotes. The rest is in the JSON and the web page (the last line says how much)."""
     lines = [f"# {_md(brief.title)}", "", _md(_scope(brief)), ""]
     lines += _section("What happened (most independent outlets first)",
-                      [_point_line(p, link_base) for p in brief.happened])
-    lines += _section("Where outlets differ", [_difference_line(d, link_base)
-                                               for d in brief.differences[:MAX_MD_DIFFERENCES]])
+                      [_point_line(p, link_base, n) for n, p in enumerate(brief.happened, start=1)])
+    lines += _section("Where outlets differ", _difference_lines(brief, link_base))
     lines += _section("Figures: who gave what figure, when", _figure_lines(brief, link_base))
     lines += _section("Counts over time (a series, not a contradiction)", _series_lines(brief, link_base))
     lines += _section("Timeline (the days most articles date)", _timeline_lines(brief, link_base))
@@ -94,8 +95,9 @@ def _section(heading: str, lines: list[str]) -> list[str]:
     return [f"## {heading}", "", *(lines or ["(none)"]), ""]
 
 
-def _point_line(point: Point, base: str) -> str:
-    return f"- {_quote(point.text)} — {len(point.outlets)} outlet(s): {_per_outlet(point.per_outlet, base)}"
+def _point_line(point: Point, base: str, number: int = 0) -> str:
+    mark = f"{number}." if number else "-"
+    return f"{mark} {_quote(point.text)} — {len(point.outlets)} outlet(s): {_per_outlet(point.per_outlet, base)}"
 
 
 def _per_outlet(groups: tuple[OutletCitations, ...], base: str) -> str:
@@ -105,19 +107,30 @@ def _per_outlet(groups: tuple[OutletCitations, ...], base: str) -> str:
     return shown + (f" (+{hidden} more outlets)" if hidden > 0 else "")
 
 
-def _difference_line(d: Difference, base: str) -> str:
-    if d.part and d.against_part:
-        what = (f"on the {d.on}: «{_md(d.part.text)}» ({_md(d.between[0])}) vs «{_md(d.against_part.text)}» "
-                f"({_md(d.between[1])})")
-    else:
-        what = f"on {'whether it happened' if d.on == 'occurrence' else 'the ' + d.on}: {_md(d.between[0])} vs " \
-               f"{_md(d.between[1])}"
-    return (f"- {what} — {_quote(d.claim.text)} {_cites([d.claim], base)} / {_quote(d.against.text)} "
-            f"{_cites([d.against], base)}")
+def _difference_lines(brief: Brief, base: str) -> list[str]:
+    """One line per clause that differs, with every clause it differs from (the most telling first)."""
+    by_claim: dict[tuple[str, int, str], list[Difference]] = {}
+    for d in brief.differences:
+        by_claim.setdefault((d.claim.article, d.claim.start, d.on), []).append(d)
+    return [_difference_line(items, base) for items in list(by_claim.values())[:MAX_MD_DIFFERENCES]]
+
+
+def _difference_line(items: list[Difference], base: str) -> str:
+    d = items[0]
+    on = "whether it happened" if d.on == "occurrence" else f"the {d.on}"
+    said = f"«{_md(d.part.text)}» " if d.part else ""
+    against = "; ".join(
+        (f"«{_md(o.against_part.text)}» " if o.against_part else "") + f"({_md(o.between[1])}) "
+        + _cites([o.against], base)
+        for o in items[:MAX_MD_AGAINST]
+    )
+    more = f" (+{len(items) - MAX_MD_AGAINST} more)" if len(items) > MAX_MD_AGAINST else ""
+    return (f"- on {on}: {said}({_md(d.between[0])}) {_cites([d.claim], base)} "
+            f"«{_quote(d.claim.text, MAX_MD_SHORT_QUOTE)}» — against {against}{more}")
 
 
 def _figure_lines(brief: Brief, base: str) -> list[str]:
-    rows = brief.figures[:MAX_MD_FIGURES]
+    rows = _salient_figures(brief.figures)
     if not rows:
         return []
     lines = ["| quantity | figure | given by | first given | sources |", "|---|---|---|---|---|"]
@@ -126,24 +139,59 @@ def _figure_lines(brief: Brief, base: str) -> list[str]:
         scope = "" if row.scope == "day" else f" ({row.scope})"
         conflict = f" ⚠ {row.conflicts} conflict(s)" if row.conflicts else ""
         lines.append(f"| {_md(row.quantity + scope)} | {figure}{conflict} | {_md(', '.join(row.said_by[:3]))} "
-                     f"| {row.first_given[:16]} | {_per_outlet(row.per_outlet, base)} |")
+                     f"| {row.first_given[:16]} | {_per_outlet(row.per_outlet[:2], base)} |")
     return lines
+
+
+def _salient_figures(rows: tuple[FigureRow, ...]) -> list[FigureRow]:
+    """The figures in conflict, then the most reported figure of each quantity, then the latest; in the
+    brief's order (by quantity, then time)."""
+    ranked = sorted(rows, key=lambda r: -sum(o.count for o in r.per_outlet))
+    chosen = [r for r in ranked if r.conflicts][: MAX_MD_FIGURES // 2]
+    for row in ranked:
+        if len(chosen) < MAX_MD_FIGURES and not any((c.quantity, c.scope) == (row.quantity, row.scope)
+                                                    for c in chosen):
+            chosen.append(row)
+    for row in sorted(rows, key=lambda r: r.first_given, reverse=True):
+        if len(chosen) < MAX_MD_FIGURES and row not in chosen:
+            chosen.append(row)
+    return [r for r in rows if r in chosen]
 
 
 def _series_lines(brief: Brief, base: str) -> list[str]:
-    by_category: dict[str, list[SeriesPoint]] = {}
+    """The longest series, one line per quantity and scope: the values as they rose, first to last."""
+    by_label: dict[str, list[SeriesPoint]] = {}
     for point in brief.series:
-        by_category.setdefault(point.category, []).append(point)
-    ranked = sorted(by_category.items(), key=lambda kv: -len(kv[1]))[:MAX_MD_SERIES]
+        by_label.setdefault(point.category, []).append(point)
+    by_quantity: dict[tuple[str, str], list[SeriesPoint]] = {}
+    for label, points in by_label.items():
+        ordered = sorted(points, key=lambda p: (utc_time(p.citation.published), p.value))
+        rising = all(a.value <= b.value for a, b in itertools.pairwise(ordered))
+        for point in points:  # one line for a quantity whose scopes grow together (7, then 200 since, 1000)
+            by_quantity.setdefault((label, "day" if rising else point.scope), []).append(point)
+    ranked = sorted(by_quantity.items(), key=lambda kv: -len(kv[1]))[:MAX_MD_SERIES]
     lines = []
-    for category, points in ranked:
-        steps = [p for n, p in enumerate(points) if n == 0 or p.value != points[n - 1].value]
+    for (category, scope), points in ranked:
+        steps = _rising(sorted(points, key=lambda p: (utc_time(p.citation.published), p.value)))
         if len(steps) > MAX_MD_SERIES_STEPS:
             steps = steps[: MAX_MD_SERIES_STEPS - 1] + steps[-1:]
-        path = " → ".join(f"{(p.qualifier or '').replace('_', ' ')} {p.value} ({p.day}) {_cites([p.citation], base)}"
-                          .strip() for p in steps)
-        lines.append(f"- {_md(category)}: {path}")
+        path = " → ".join(f"{(p.qualifier or '').replace('_', ' ')} {p.value} ({utc_time(p.citation.published)[:16]}) "
+                          f"{_cites([p.citation], base)}".strip() for p in steps)
+        lines.append(f"- {_md(category + _scope_tag(scope))}: {path}")
     return lines
+
+
+def _rising(points: list[SeriesPoint]) -> list[SeriesPoint]:
+    """The points that raise the count above every earlier one (a growing toll's steps)."""
+    steps: list[SeriesPoint] = []
+    for point in points:
+        if not steps or point.value > steps[-1].value:
+            steps.append(point)
+    return steps
+
+
+def _scope_tag(scope: str) -> str:
+    return "" if scope == "day" else f" ({scope})"
 
 
 def _timeline_lines(brief: Brief, base: str) -> list[str]:
@@ -153,7 +201,8 @@ def _timeline_lines(brief: Brief, base: str) -> list[str]:
     lines = []
     for day in sorted(days, key=lambda d: d.date):
         point = next(t for t in recent if t.date == day.date)
-        lines.append(f"- {day.date} ({day.count} articles): «{_md(point.expression)}» {_quote(point.sentence)} "
+        lines.append(f"- {day.date} ({day.count} articles): «{_md(point.expression)}» "
+                     f"{_quote(point.sentence, MAX_MD_SHORT_QUOTE)} "
                      f"{_cites([point.citation], base)}")
     return lines
 
@@ -173,15 +222,15 @@ def _said_lines(brief: Brief, base: str) -> list[str]:
     ranked = sorted(by_speaker.items(), key=lambda kv: (-len({s.citation.outlet for s in kv[1]}), -len(kv[1])))
     return [
         f"- {_md(speaker)} ({len(items)} statement(s)){' (denial)' if items[0].polarity == 'deny' else ''}: "
-        f"{_quote(items[0].citation.text)} {_cites([items[0].citation], base)}"
+        f"{_quote(items[0].citation.text, MAX_MD_SHORT_QUOTE)} {_cites([items[0].citation], base)}"
         for speaker, items in ranked[:MAX_MD_SPEAKERS]
     ]
 
 
-def _quote(text: str) -> str:
-    """Article text, escaped, on one line, cut to `MAX_MD_QUOTE` characters (the citation has it whole)."""
+def _quote(text: str, limit: int = MAX_MD_QUOTE) -> str:
+    """Article text, escaped, on one line, cut to `limit` characters (the citation has it whole)."""
     flat = " ".join(text.split())
-    return _md(flat if len(flat) <= MAX_MD_QUOTE else flat[: MAX_MD_QUOTE - 1] + "…")
+    return _md(flat if len(flat) <= limit else flat[: limit - 1] + "…")
 
 
 def _cites(citations: tuple[Citation, ...] | list[Citation], base: str) -> str:
@@ -194,11 +243,13 @@ def _matrix_lines(brief: Brief) -> list[str]:
         return []
     header = "| claim | " + " | ".join(_md(o) for o in matrix.outlets) + " |"
     rule = "|---" * (len(matrix.outlets) + 1) + "|"
+    facts = {point.text: n for n, point in enumerate(brief.happened, start=1)}
     rows = [
-        f"| {_quote(row.text)} | " + " | ".join(_CELL_MARKS[c] for c in row.cells) + " |"
-        for row in matrix.rows[:MAX_MD_MATRIX_ROWS]
+        f"| {facts[row.text] if row.text in facts else _quote(row.text, MAX_MD_SHORT_QUOTE)} | "
+        + " | ".join(_CELL_MARKS[c] for c in row.cells) + " |"
+        for row in matrix.rows if row.text in facts
     ]
-    return [header, rule, *rows]
+    return ["Rows are the facts of \"What happened\", by number.", "", header, rule, *rows]
 
 
 def _coverage_lines(brief: Brief) -> list[str]:

@@ -26,7 +26,7 @@ from marsad.records import Article
 from marsad.text.normalize import fold
 
 # "What happened" lists at most this many facts, and at least this many when the story has them.
-MAX_FACTS = 10
+MAX_FACTS = 8
 MIN_FACTS = 5
 # A fact whose head shares this much of its words with a chosen one says the same thing again.
 REPEAT_OVERLAP = 0.6

@@ -33,7 +33,9 @@ from marsad.claims.contradict import Contradiction, event_days
 from marsad.claims.extract import Claim
 from marsad.claims.quantities import Quantity, aside_words, interval, is_vague, part_words, total_words
 from marsad.claims.tokens import words
+from marsad.dates.timeline import TimelineEntry
 from marsad.records import Span
+from marsad.text.normalize import fold
 
 # A figure dated this many days before the story's first article is background (another event).
 BACKGROUND_DAYS = 30
@@ -44,6 +46,9 @@ MIN_SAME_QUANTITY_RATIO = 0.1
 # killed) is a stale copy, not a conflict. Set on the Gaza event (benchmarks/claims_quality.py): the
 # labelled falls are 2,271 after 2,771 injured (0.82), 45 after 54 killed (0.83), 7 after 8 children.
 MAX_FALL_RATIO = 0.9
+# A running total starts on the date named this many characters after "منذ" / "since" at most
+# ("منذ 30 مارس", "منذ بدء الاحتجاجات في 30 مارس").
+SINCE_REACH = 40
 # What only grows: a later, lower figure of these contradicts an earlier one. Other counts
 # (countries voting, people protesting in one place) go up and down.
 MONOTONE = frozenset({"killed", "injured", "missing", "detained", "displaced"})
@@ -80,13 +85,16 @@ class Figure:
 def figures_of(claims: Sequence[Claim]) -> list[Figure]:
     """The figures of a story's claims (background ones included, marked)."""
     first = _first_day(claims)
+    sentence_dates: dict[tuple[str, int], list[TimelineEntry]] = defaultdict(list)
+    for claim in claims:
+        sentence_dates[claim.article, claim.sentence.start] += claim.dates
     found = []
     for claim in claims:
-        dated_before = first is not None and _dated_before(claim, first)
+        dated_before = first is not None and _dated_before(sentence_dates[claim.article, claim.sentence.start], first)
         for n, quantity in enumerate(claim.quantities):
             total, part, aside = _context(claim, n)
             scope = _total_scope(claim) if total else "day"
-            found.append(Figure(claim, quantity, scope, _day(claim), utc_time(claim.published), _party(claim),
+            found.append(Figure(claim, quantity, scope, _day(claim, scope), utc_time(claim.published), _party(claim),
                                 dated_before and not total, aside or is_vague(quantity), part))
     return found
 
@@ -115,10 +123,16 @@ def _context(claim: Claim, n: int) -> tuple[bool, bool, bool]:
 
 
 def _total_scope(claim: Claim) -> str:
-    """"total since 2018-03-30": a running total, from the earliest day its clause names before its own."""
-    published = (claim.published or "")[:10]
-    earlier = sorted(d.date.isoformat() for d in claim.dates if d.date.isoformat() < published)
-    return f"total since {earlier[0]}" if earlier else "total"
+    """"total since 2018-03-30": a running total, from the day "منذ" (since) names right after it."""
+    text, offset = fold(claim.span.text), claim.span.start
+    for word in ("منذ", "since"):
+        at = text.find(word)
+        if at < 0:
+            continue
+        after = [d for d in claim.dates if 0 <= d.start - offset - at <= SINCE_REACH]
+        if after:
+            return f"total since {min(after, key=lambda d: d.start).date.isoformat()}"
+    return "total"
 
 
 def utc_time(published: str | None) -> str:
@@ -155,14 +169,18 @@ def _is_total(tokens: Sequence[str]) -> bool:
     return any(tuple(tokens[i : i + 2]) in _TOTAL_PHRASES for i in range(len(tokens) - 1))
 
 
-def _dated_before(claim: Claim, first: dt.date) -> bool:
-    """Whether the clause dates what it says well before the story began (any precision: "عام 1948")."""
+def _dated_before(dates: Sequence[TimelineEntry], first: dt.date) -> bool:
+    """Whether a sentence dates what it says only well before the story began (any precision: "عام 1948";
+    "هذه الهجمات التي أسفرت عن مقتل 3 آلاف شخص، فغزت الولايات المتحدة ... العراق عام 2003")."""
     limit = first - dt.timedelta(days=BACKGROUND_DAYS)
-    return any((d.end_date or d.date) < limit for d in claim.dates)
+    return bool(dates) and all((d.end_date or d.date) < limit for d in dates)
 
 
-def _day(claim: Claim) -> str:
-    days = sorted(event_days(claim))
+def _day(claim: Claim, scope: str) -> str:
+    """The day a figure refers to: the latest day its clause names (after the start of a running
+    total: "منذ 30 مارس" dates the start, not the count), else the publication day."""
+    since = scope.removeprefix("total since ") if scope.startswith("total since ") else ""
+    days = sorted(d for d in event_days(claim) if d > since)
     return days[-1] if days else (claim.published or "")[:10]
 
 

@@ -177,9 +177,15 @@ def _cover(statement: _Statement, other: _Statement) -> tuple[float, int]:
     return (1.0 - unmatched / total if total else 1.0), unmatched
 
 
-def _count_cues(statement: _Statement, cues: Sequence[frozenset[str]]) -> int:
-    """Number of the statement's tokens that match one of `cues`."""
-    return sum(1 for keys in statement.token_keys if any(keys & cue for cue in cues))
+@lru_cache(maxsize=1)
+def _negation_keys() -> frozenset[str]:
+    """Every key of the negation lexicon, as one set."""
+    return frozenset().union(*lexicons().negation)
+
+
+def _count_cues(statement: _Statement, cues: frozenset[str]) -> int:
+    """Number of the statement's tokens that match one of the keys of `cues`."""
+    return sum(1 for keys in statement.token_keys if not keys.isdisjoint(cues))
 
 
 def _antonym_pairs(a: _Statement, b: _Statement, lex: Lexicons) -> int:
@@ -200,7 +206,8 @@ def lexical_features(first: str, second: str) -> NDArray[np.float64]:
     cover_a, unmatched_a = _cover(a, b)
     cover_b, unmatched_b = _cover(b, a)
     length_a, length_b = len(a.token_keys), len(b.token_keys)
-    negation_a, negation_b = _count_cues(a, lex.negation), _count_cues(b, lex.negation)
+    negation = _negation_keys()
+    negation_a, negation_b = _count_cues(a, negation), _count_cues(b, negation)
     return np.array(
         [
             _jaccard(a.words, b.words),

@@ -159,6 +159,13 @@ def clash(first: Sequence[Quantity], second: Sequence[Quantity]) -> bool:
     return any(x.high < y.low or y.high < x.low for x, y in same_quantity_pairs(first, second))
 
 
+def differ(first: Sequence[Quantity], second: Sequence[Quantity]) -> bool:
+    """Whether the two give one quantity, never the same figure (within `ABOUT_MARGIN`): "at least 7"
+    and "more than 200" killed are compatible bounds, but not one report."""
+    pairs = [(a, b) for a in first for b in second if (a.category, a.counted) == (b.category, b.counted)]
+    return bool(pairs) and not any(abs(a.value - b.value) <= ABOUT_MARGIN * max(a.value, b.value) for a, b in pairs)
+
+
 def compatible(first: Sequence[Quantity], second: Sequence[Quantity]) -> bool:
     """Whether the two give one quantity values that can both hold ("at least 20" and "21")."""
     return any(not (x.high < y.low or y.high < x.low) for x, y in same_quantity_pairs(first, second))

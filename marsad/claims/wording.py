@@ -11,6 +11,7 @@ to its article's start.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Iterable, Sequence
 
 from marsad.claims.contradict import Contradiction
@@ -25,6 +26,7 @@ _PAIRS = (("(", ")"), ("«", "»"), ("“", "”"))
 Score = tuple[bool, bool, bool, bool, str, int]
 
 
+@lru_cache(maxsize=65536)
 def is_latin(text: str) -> bool:
     """Whether most letters of `text` are Latin (an English wire) rather than Arabic."""
     latin = sum(1 for ch in text if ch.isascii() and ch.isalpha())
