@@ -11,8 +11,8 @@ to its article's start.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 from marsad.claims.contradict import Contradiction
 from marsad.claims.extract import Claim
