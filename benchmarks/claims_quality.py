@@ -88,12 +88,54 @@ def read_event(name: str, folder: Path = GOLD) -> GoldEvent:
         quantity = None
         if row["quantity"]:
             what, value, qualifier = row["quantity"].split("|")
-            quantity = (what, float(value), qualifier)
+            quantity = (what, float(value.split("-")[0]), qualifier)  # a range "35-40" by its lower end
         members = frozenset(a.strip() for a in row["articles"].split(",") if a.strip() in inside)
         groups[row["group"]] = GoldGroup(row["group"], row["statement"], row["kind"], quantity, members)
     conflicts = [(r["group_a"], r["group_b"], r["on"], r["description"])
                  for r in _rows(folder / f"{name}.conflicts.tsv")]
     return GoldEvent(name, [r["id"] for r in articles], {r["id"]: r["outlet"] for r in articles}, groups, conflicts)
+
+
+def read_second(name: str, first: GoldEvent, folder: Path = GOLD) -> GoldEvent:
+    """A second annotator's groups and conflicts for part of an event's articles (`.second.*`)."""
+    ids = [line.strip() for line in (folder / f"{name}.second.articles.txt").read_text().splitlines() if line.strip()]
+    inside = set(ids)
+    groups = {}
+    for row in _rows(folder / f"{name}.second.groups.tsv"):
+        members = frozenset(a.strip() for a in row["articles"].split(",") if a.strip() in inside)
+        groups[row["group"]] = GoldGroup(row["group"], row["statement"], row["kind"], None, members)
+    conflicts = [(r["group_a"], r["group_b"], r["on"], r["description"])
+                 for r in _rows(folder / f"{name}.second.conflicts.tsv")]
+    return GoldEvent(name, ids, {i: first.outlets.get(i, "") for i in ids}, groups, conflicts)
+
+
+def agreement(first: GoldEvent, second: GoldEvent) -> tuple[float, float, int]:
+    """Mean best-match F1 of the second annotator's groups against the first's, on the second's articles
+    (all groups, and groups of two or more articles); and how many groups the first has there."""
+    inside = set(second.articles)
+    a = [g.articles & inside for g in first.groups.values() if g.articles & inside]
+    b = [g.articles for g in second.groups.values() if g.articles]
+
+    def mean_best(xs: list[frozenset[str]], ys: list[frozenset[str]]) -> float:
+        return _mean([max(f1(x, y) for y in ys) for x in xs])
+
+    multi_b = [x for x in b if len(x) > 1]
+    return mean_best(b, a), mean_best(multi_b, a), len(a)
+
+
+def report_agreement(first: GoldEvent) -> None:
+    """Print how the second annotator's groups and conflicts match the first's."""
+    second = read_second(first.name, first)
+    every, multi, count = agreement(first, second)
+    inside = set(second.articles)
+    best = {k: max(first.groups, key=lambda a: f1(g.articles, first.groups[a].articles & inside))
+            for k, g in second.groups.items()}
+    pairs = {frozenset((a, b)) for a, b, *_ in first.conflicts}
+    agreed = sum(1 for a, b, *_ in second.conflicts if frozenset((best[a], best[b])) in pairs)
+    print(f"{first.name}: second annotator, {len(second.articles)} articles, {len(second.groups)} groups "
+          f"(the first has {count} there): mean best-match F1 against the first's {every:.3f}, "
+          f"groups of 2+ articles {multi:.3f}; {agreed} of the second's {len(second.conflicts)} conflicts "
+          f"are the first's")
 
 
 def f1(gold: frozenset[str], found: frozenset[str]) -> float:
@@ -211,8 +253,9 @@ def _same_figures(first: GoldGroup, second: GoldGroup, conflict: Contradiction) 
 
 
 def _describe(conflict: Contradiction, input_id: dict[str, str]) -> str:
-    return (f"{conflict.reason} [{conflict.method}] {input_id[conflict.claim.article]} «{conflict.claim.span.text[:80]}»"
-            f" / {input_id[conflict.against.article]} «{conflict.against.span.text[:80]}»")
+    claim, against = conflict.claim, conflict.against
+    return (f"{conflict.reason} [{conflict.method}] {input_id[claim.article]} «{claim.span.text[:80]}»"
+            f" / {input_id[against.article]} «{against.span.text[:80]}»")
 
 
 def run_event(gold: GoldEvent, db: Path) -> tuple[Scored, Alignment, dict[str, str]]:
@@ -281,8 +324,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--event", action="append", default=[], help="event name, e.g. gaza-2018-05-14")
     parser.add_argument("--write-jsonl", type=Path, help="write the event's ANT records to this file and stop")
     parser.add_argument("--verbose", action="store_true", help="list conflicts, weak groups, unmatched conflicts")
+    parser.add_argument("--agreement", action="store_true",
+                        help="print the agreement of the second annotators (no store needed) and stop")
     args = parser.parse_args(argv)
-    events = args.event or sorted(p.name.removesuffix(".groups.tsv") for p in GOLD.glob("*.groups.tsv"))
+    events = args.event or sorted(p.name.removesuffix(".groups.tsv") for p in GOLD.glob("*.groups.tsv")
+                                  if ".second." not in p.name)
+    if args.agreement:
+        for name in events:
+            if (GOLD / f"{name}.second.groups.tsv").exists():
+                report_agreement(read_event(name))
+        return
     if args.write_jsonl:
         write_jsonl(read_event(events[0]), args.write_jsonl)
         return

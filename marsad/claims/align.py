@@ -18,8 +18,9 @@ articles' annotations); `align_claims` then does:
 - Copies (articles sharing dedupe's `MIN_SHARED_SENTENCES` long sentences)
   count once: a claim supported only by an article and its copies is single-source.
 - Contradictions (`marsad.claims.contradict`), each on a named part: dates and
-  denials inside a group, the stance model on candidate pairs inside or across
-  groups (cosine at least `STANCE_MIN_COSINE`, a subject entity in common).
+  denials inside a group or between close clauses of two groups, the stance
+  model on candidate pairs inside or across groups (cosine at least
+  `STANCE_MIN_COSINE`, a subject entity in common).
 - The best wording heads each group (`marsad.claims.wording`): a well-formed
   sentence in the story's language from an original report, never a machine
   translation when another member says the same.
@@ -31,7 +32,6 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import combinations
 
 import numpy as np
 from numpy.typing import NDArray
@@ -172,8 +172,8 @@ def align_claims(
     groups = [ClaimGroup(wording.ordered([claims[i] for i in members]), copies)
               for members in _group(claims, close, keys, vectors)]
     group_of = {id(claim): group for group in groups for claim in group.claims}
-    for group in groups:
-        group.contradictions = _denials(group)
+    for found in _denials(claims, close, copies, group_of):
+        _add_across(found, group_of)
     for found in _date_conflicts(claims, close, copies, wording, group_of):
         _add_across(found, group_of)
     candidates = [
@@ -285,15 +285,25 @@ def find_copies(articles: Sequence[Article]) -> dict[str, str]:
     return copies
 
 
-def _denials(group: ClaimGroup) -> list[Contradiction]:
-    """Inside a group: one independent article denies what another asserts."""
-    found = []
-    for a, b in combinations(group.claims, 2):
-        if group.copies.get(a.article, a.article) != group.copies.get(b.article, b.article):
-            conflict = denial(a, b)
-            if conflict:
-                found.append(conflict)
-    return found
+def _denials(
+    claims: Sequence[Claim], close: list[tuple[int, int, float]], copies: dict[str, str],
+    group_of: dict[int, ClaimGroup],
+) -> list[Contradiction]:
+    """A denial against what another independent article asserts: in one group, or across groups
+    when close in meaning (`STANCE_MIN_COSINE`) and about a subject entity in common. One conflict
+    per denial and group asserting it."""
+    found: dict[tuple[int, int], Contradiction] = {}
+    for i, j, cosine in close:
+        a, b = claims[i], claims[j]
+        if copies.get(a.article, a.article) == copies.get(b.article, b.article):
+            continue
+        if group_of[id(a)] is not group_of[id(b)] and not (
+                cosine >= STANCE_MIN_COSINE and shared_entities(a.entities, b.entities)):
+            continue
+        conflict = denial(a, b)
+        if conflict is not None:
+            found.setdefault((id(conflict.claim), id(group_of[id(conflict.against)])), conflict)
+    return list(found.values())
 
 
 def _date_conflicts(
