@@ -289,20 +289,18 @@ def _denials(
     claims: Sequence[Claim], close: list[tuple[int, int, float]], copies: dict[str, str],
     group_of: dict[int, ClaimGroup],
 ) -> list[Contradiction]:
-    """A denial against what another independent article asserts: in one group, or across groups
-    when close in meaning (`STANCE_MIN_COSINE`) and about a subject entity in common. One conflict
-    per denial and group asserting it."""
+    """A denial against what another independent article asserts, close in meaning (`STANCE_MIN_COSINE`)
+    and about a subject entity in common. One conflict per group of denials and group asserting it."""
     found: dict[tuple[int, int], Contradiction] = {}
     for i, j, cosine in close:
         a, b = claims[i], claims[j]
         if copies.get(a.article, a.article) == copies.get(b.article, b.article):
             continue
-        if group_of[id(a)] is not group_of[id(b)] and not (
-                cosine >= STANCE_MIN_COSINE and shared_entities(a.entities, b.entities)):
+        if cosine < STANCE_MIN_COSINE or not shared_entities(a.entities, b.entities):
             continue
         conflict = denial(a, b)
         if conflict is not None:
-            found.setdefault((id(conflict.claim), id(group_of[id(conflict.against)])), conflict)
+            found.setdefault((id(group_of[id(conflict.claim)]), id(group_of[id(conflict.against)])), conflict)
     return list(found.values())
 
 

@@ -8,7 +8,8 @@ pointing at the words it is about (`part`, `against_part`).
   different days a few days apart (the call on Monday 15 April, or on the 16th).
   Only dates inside the reported content count: "قال البيت الأبيض يوم الجمعة"
   dates the statement, not the call.
-- occurrence: one side denies what the other asserts.
+- occurrence: one side denies what the other asserts (a denial of knowing, "نفى علمه
+  بما جرى", contradicts no account of what happened).
 - occurrence, again: one clause told again with an opposite word (open / close).
 - the stance model (`marsad.claims.stance`) reads candidate pairs chosen by
   alignment (close in meaning, a subject entity in common, not dated far
@@ -44,6 +45,8 @@ STANCE_MIN_COSINE = 0.9
 STANCE_MIN_OVERLAP = 0.5
 STANCE_MIN_CONTRADICT = 0.9
 DAY_PRECISIONS = frozenset({"day"})
+# A denial clause names its speaker (or its content) within this many words of its start.
+MAX_DENIAL_LEAD_WORDS = 4
 # Two clauses that share this share of their stems and differ by an opposite word contradict on
 # whether it happened, whatever the model reads (set on the Gaza event: one pair, a labelled conflict).
 OPPOSITE_MIN_COVER = 0.7
@@ -120,7 +123,8 @@ def _span(entry: TimelineEntry) -> Span:
 
 def denial(a: Claim, b: Claim) -> Contradiction | None:
     """One of the two clauses is what a denial reports, the other asserts it."""
-    denied = [c for c in (a, b) if c.statement and c.statement.polarity == "deny" and _in_content(c)]
+    denied = [c for c in (a, b) if c.statement and c.statement.polarity == "deny" and _in_content(c)
+              and not _denies_knowledge(c)]
     asserted = [c for c in (a, b) if not (c.statement and c.statement.polarity == "deny")]
     if len(denied) != 1 or len(asserted) != 1:
         return None
@@ -129,10 +133,29 @@ def denial(a: Claim, b: Claim) -> Contradiction | None:
     return Contradiction(denied[0], asserted[0], reason, "rule", None, "occurrence")
 
 
-def _in_content(claim: Claim) -> bool:
-    """Whether the clause is what the statement reports (not the speaker and verb before it)."""
+def _denies_knowledge(claim: Claim) -> bool:
+    """"نفى ... علمه بما جرى": a denial of knowing, which contradicts no account of what happened."""
     statement = claim.statement
-    return statement is not None and claim.span.end > statement.content.start
+    first = words(statement.content.text)[:2] if statement else []
+    return any(w in knowledge_words() for w in first)
+
+
+@cache
+def knowledge_words() -> frozenset[str]:
+    """The folded nouns of `data/knowledge.txt` (علم, معرفة ...)."""
+    text = resources.files("marsad.claims").joinpath("data", "knowledge.txt").read_text(encoding="utf-8")
+    return frozenset(fold(line.strip()) for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def _in_content(claim: Claim) -> bool:
+    """Whether the clause is a denial and holds what it denies: the clause its content starts in (the
+    clauses after it, "... وكشف أن التحقيق سيشمل", are further news), opening on the denial (not a
+    long clause about something else ending "... اللذين نفيا أي تورط")."""
+    statement = claim.statement
+    if statement is None or not claim.span.start <= statement.content.start < claim.span.end:
+        return False
+    opening = statement.speaker.start if statement.speaker else statement.content.start
+    return len(claim.span.text[: max(0, opening - claim.span.start)].split()) <= MAX_DENIAL_LEAD_WORDS
 
 
 def stance_contradictions(

@@ -331,6 +331,10 @@ def _print_alignment(alignment: Alignment) -> None:
         for c in group.contradictions:
             out.print(f"    [red]≠[/red] {escape(c.against.outlet or c.against.article)} / "
                       f"{escape(c.claim.outlet or c.claim.article)}: {escape(c.reason)}", highlight=False)
+    for group in alignment.figures:
+        for c in group.contradictions:
+            if c.claim in group.claims:
+                out.print(f"[red]≠[/red] {escape(c.reason)}", highlight=False)
     for category, points in alignment.series.items():
         values = ", ".join(f"{p.day}: {p.value}" for p in points)
         out.print(f"[bold]{category}[/bold] over time: {values}", highlight=False)
