@@ -21,7 +21,8 @@ from rich.table import Table
 from marsad.brief.render import FORMATS as BRIEF_FORMATS
 from marsad.brief.render import brief_html, brief_json, brief_markdown
 from marsad.brief.story import story_brief
-from marsad.claims.align import Alignment, alignment_json
+from marsad.claims.align import Alignment
+from marsad.claims.export import alignment_json
 from marsad.claims.pairs_io import read_limited, read_pairs
 from marsad.claims.stance import LABELS as STANCE_LABELS
 from marsad.claims.stance import classify_pairs_proba
@@ -352,6 +353,10 @@ def _print_alignment(alignment: Alignment) -> None:
         for c in group.contradictions:
             out.print(f"    [red]≠[/red] {escape(c.against.outlet or c.against.article)} / "
                       f"{escape(c.claim.outlet or c.claim.article)}: {escape(c.reason)}", highlight=False)
+    for group in alignment.figures:
+        for c in group.contradictions:
+            if c.claim in group.claims:
+                out.print(f"[red]≠[/red] {escape(c.reason)}", highlight=False)
     for category, points in alignment.series.items():
         values = ", ".join(f"{p.day}: {p.value}" for p in points)
         out.print(f"[bold]{category}[/bold] over time: {values}", highlight=False)

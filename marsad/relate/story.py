@@ -54,4 +54,5 @@ def align_story(articles: Sequence[Article], entities: Sequence[Entity] | None =
     """Group the claims of understood articles; find contradictions, single sources and series."""
     entities = story_entities(articles) if entities is None else entities
     claims, vectors = story_claims(articles, entities)
-    return align_claims(claims, vectors, find_copies(articles))
+    machine = frozenset(a.id for a in articles if a.machine_translation.flagged)
+    return align_claims(claims, vectors, find_copies(articles), machine)

@@ -144,7 +144,7 @@ def _claim(c: Claim, statements: dict[int, int], dates: dict[int, int]) -> dict[
         "span": _pair(c.span), "sentence": _pair(c.sentence),
         "statement": statements[id(c.statement)] if c.statement is not None else None,
         "dates": [dates[id(d)] for d in c.dates],
-        "quantities": [[q.value, q.qualifier, q.unit, q.category, q.start, q.end] for q in c.quantities],
+        "quantities": [[q.value, q.qualifier, q.unit, q.category, q.start, q.end, q.counted] for q in c.quantities],
         "entities": [_ref(e) for e in c.entities],
     }
 
@@ -159,6 +159,7 @@ def _read_claim(
         article=article.id, outlet=article.outlet, published=article.published, span=span, sentence=sentence,
         statement=statements[data["statement"]] if data["statement"] is not None else None,
         dates=[timeline[i] for i in data["dates"]],
-        quantities=[Quantity(v, q, u, c, s, e, text[s:e]) for v, q, u, c, s, e in data["quantities"]],
+        quantities=[Quantity(v, q, u, c, s, e, text[s:e], *counted)  # annotations of schema 1 lack `counted`
+                    for v, q, u, c, s, e, *counted in data["quantities"]],
         entities=[EntityRef(*e) for e in data["entities"]],
     )
