@@ -109,7 +109,7 @@ def measure(model: str) -> dict[str, EntityScores]:
     english = english_dev()
     if english is not None:
         results["English dev (AEB), with the document pass"] = score_documents(english, tag_documents(english, tag))
-    train_part, old_dev = dev_split(read_gold(ANERCORP))
+    _, old_dev = dev_split(read_gold(ANERCORP))
     pred = [tag(tokens) for tokens, _ in old_dev]
     gold = [tags for _, tags in old_dev]
     results["old dev split (last 10 %, leaky), sentence by sentence"] = score_entities(gold, pred)
