@@ -72,6 +72,7 @@ class WordLabeller:
         """Write the fine-tuned part as a compressed npz: head, vectors, int8 changes of the matrices."""
         arrays: dict[str, NDArray[np.generic]] = {
             "frozen": np.array(self.frozen),
+            "depth": np.array(self.frozen + len(self.layers)),
             "head_w": self.head_w,
             "head_b": self.head_b,
             "mean": self.mean,
@@ -94,7 +95,8 @@ class WordLabeller:
         with np.load(path) as data:
             arrays = {name: data[name] for name in data.files}
         frozen = int(arrays["frozen"])
-        layers = [_layer_from(arrays, i, base) for i, base in enumerate(encoder.layers()[frozen:])]
+        depth = int(arrays["depth"]) if "depth" in arrays else encoder.n_layers  # a student runs fewer layers
+        layers = [_layer_from(arrays, i, base) for i, base in enumerate(encoder.layers()[frozen:depth])]
         return cls(encoder, frozen, layers, arrays["head_w"], arrays["head_b"], arrays["mean"], arrays["std"])
 
 
