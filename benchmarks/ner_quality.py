@@ -1,6 +1,6 @@
 """NER dev protocol: every dev figure of the tagger side by side, train figures beside dev figures.
 
-    .venv/bin/python benchmarks/ner_quality.py [--model teacher|student] [--json]
+    .venv/bin/python benchmarks/ner_quality.py [--model teacher|student|both] [--json]
 
 Prints, for the packaged models (entity micro F1, exact span and type):
 - ANERcorp block cross-validation: the file is cut into 10 contiguous blocks of
@@ -38,6 +38,7 @@ from marsad.entities.evaluate import (
     score_documents,
     standoff_ids,
     tag_documents,
+    with_document_pass,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -103,8 +104,9 @@ def measure(model: str) -> dict[str, EntityScores]:
     tag = packaged_tagger(model)
     results: dict[str, EntityScores] = {}
     first, second = ant_dev()
-    results["ANT dev A, sentence by sentence"] = score_documents(first, tag_documents(first, tag, False))
-    results["ANT dev A, with the document pass"] = score_documents(first, tag_documents(first, tag))
+    tags = tag_documents(first, tag, document_pass=False)
+    results["ANT dev A, sentence by sentence"] = score_documents(first, tags)
+    results["ANT dev A, with the document pass"] = score_documents(first, with_document_pass(first, tags))
     results["ANT dev: annotator B against A (ceiling)"] = agreement(first, second)
     english = english_dev()
     if english is not None:
@@ -122,10 +124,11 @@ def measure(model: str) -> dict[str, EntityScores]:
 def main(argv: Sequence[str] | None = None) -> None:
     """Print every figure of the protocol."""
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--model", choices=["teacher", "student"], default="teacher")
+    parser.add_argument("--model", choices=["teacher", "student", "both"], default="both")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args(argv)
-    results = measure(args.model)
+    models = ["teacher", "student"] if args.model == "both" else [args.model]
+    results = {model: measure(model) for model in models}
     cv = cv_rows()
     if args.json:
         print(json.dumps({"packaged": results, "cv": dict(cv)}, ensure_ascii=False, indent=1))
@@ -136,9 +139,10 @@ def main(argv: Sequence[str] | None = None) -> None:
             text = cv_line(name, result, key)
             if text:
                 print("  " + text)
-    print(f"packaged {args.model}:")
-    for label, scores in results.items():
-        print("  " + line(label, scores))
+    for model, figures in results.items():
+        print(f"packaged {model}:")
+        for label, scores in figures.items():
+            print("  " + line(label, scores))
 
 
 if __name__ == "__main__":

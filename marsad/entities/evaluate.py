@@ -130,11 +130,18 @@ def standoff_ids(path: Path) -> list[str]:
 
 def tag_documents(documents: Sequence[Document], tagger: Tagger, document_pass: bool = True) -> list[list[str]]:
     """Tag every sentence of `documents`; with `document_pass`, names are propagated inside each document."""
+    tags = [tagger(tokens) for tokens, _ in sentences_of(documents)]
+    return with_document_pass(documents, tags) if document_pass else tags
+
+
+def with_document_pass(documents: Sequence[Document], tags: Sequence[list[str]]) -> list[list[str]]:
+    """Sentence tags (in document order) after the document pass inside each document."""
     out: list[list[str]] = []
+    k = 0
     for document in documents:
-        tokens = [sentence_tokens for sentence_tokens, _ in document.sentences]
-        tags = [tagger(sentence_tokens) for sentence_tokens in tokens]
-        out.extend(propagate(tokens, tags) if document_pass else tags)
+        n = len(document.sentences)
+        out.extend(propagate([tokens for tokens, _ in document.sentences], tags[k : k + n]))
+        k += n
     return out
 
 
@@ -166,4 +173,5 @@ __all__ = [
     "sentences_of",
     "standoff_ids",
     "tag_documents",
+    "with_document_pass",
 ]

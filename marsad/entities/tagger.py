@@ -43,12 +43,16 @@ class NerTagger:
         self._tagger.open(str(model_path))
         self._labeller = labeller
 
+    @property
+    def labeller(self) -> WordLabeller:
+        """The word labeller whose probabilities the CRF reads (the packaged teacher unless given)."""
+        return self._labeller or default_labeller()
+
     def tag(self, tokens: list[str]) -> list[str]:
         """Return one IOB2 tag (PERS, LOC, ORG, MISC) per token."""
         if not tokens:
             return []
-        labeller = self._labeller or default_labeller()
-        probabilities = labeller.probabilities(tokens)
+        probabilities = self.labeller.probabilities(tokens)
         if is_latin_sentence(tokens):
             return tag_latin(tokens, probabilities)
         items = add_label_probabilities(sentence_features(tokens), probabilities.tolist(), LABELS)
