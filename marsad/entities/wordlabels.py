@@ -6,7 +6,10 @@ fine-tuned by `scripts/train_ner.py` (with PyTorch, `finetune.py`; tagging runs
 them in numpy and never imports torch) and ship in `models/context.npz`. Only the
 changes to e5's own weights are stored (int8, one float scale per output
 column): fine-tuning moves weights far less than one int8 step of the weights
-themselves, so quantising whole matrices would erase it. The probabilities become
+themselves, so quantising whole matrices would erase it. A labeller may also stop
+below e5's top layer: the student (`models/student.npz`, `scripts/train_student.py`)
+runs only e5's first `depth` layers, all fine-tuned (`frozen` 0), so a file holds
+e5's layers `frozen`..`depth` as int8 changes plus the head. The probabilities become
 features of the CRF (see `features.add_label_probabilities`), which keeps the
 final say over the tags.
 """
