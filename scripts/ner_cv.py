@@ -271,7 +271,7 @@ def originals(block: list[Document], probabilities: list[Array]) -> list[Array]:
 def run_crfs(
     name: str, blocks: list[list[Document]], labeller_folds: int, folds: list[int], variant: str
 ) -> dict[str, object]:
-    """Train and score the CRF variant of every fold; return the figures."""
+    """Train and score the CRF variant of every fold; write the figures after each fold and return them."""
     cached, in_sample = load_probabilities(name, labeller_folds)
     trained = with_twins(blocks)
     results: list[dict[str, object]] = []
@@ -303,6 +303,7 @@ def run_crfs(
             "train": score_entities([tags for _, tags in sentences_of(blocks[block])], train_tags),
         }
         results.append(figures)
+        _write(name, variant, len(blocks), labeller_folds, results)
         log.info(
             "%s %s fold %d: dev F1 %.4f (%.0f s)",
             name,
@@ -311,13 +312,27 @@ def run_crfs(
             _f1(figures["dev"]),
             time.perf_counter() - started,
         )
-    return {
+    return _write(name, variant, len(blocks), labeller_folds, results)
+
+
+def _write(
+    name: str, variant: str, blocks: int, labeller_folds: int, folds: list[dict[str, object]]
+) -> dict[str, object]:
+    """Store the figures of the folds run so far in `RESULTS` (a fold run again replaces its old figures)."""
+    path = RESULTS / f"{name}-{variant}.json"
+    done = [f for f in json.loads(path.read_text())["folds"]] if path.exists() else []
+    mine = {f["fold"] for f in folds}
+    merged = sorted([f for f in done if f["fold"] not in mine] + folds, key=lambda f: int(str(f["fold"])))
+    result: dict[str, object] = {
         "recipe": name,
         "variant": variant,
-        "blocks": len(blocks),
+        "blocks": blocks,
         "labeller_folds": labeller_folds,
-        "folds": results,
+        "folds": merged,
     }
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(result, indent=1) + "\n")
+    return result
 
 
 def _f1(scores: object) -> float:
@@ -337,10 +352,9 @@ def main() -> None:
     folds = [int(f) for f in args.folds.split(",")]
     blocks = cut_blocks(read_anercorp_documents(ANERCORP), BLOCKS)
     run_labellers(args.recipe, recipe, blocks, args.labeller_folds)
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    for variant in args.variants.split(","):
-        result = run_crfs(args.recipe, blocks, args.labeller_folds, folds, variant)
-        (RESULTS / f"{args.recipe}-{variant}.json").write_text(json.dumps(result, indent=1) + "\n")
+    for fold in folds:  # fold by fold, so that every variant has figures early
+        for variant in args.variants.split(","):
+            run_crfs(args.recipe, blocks, args.labeller_folds, [fold], variant)
 
 
 if __name__ == "__main__":
