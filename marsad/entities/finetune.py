@@ -52,6 +52,7 @@ class Window:
     states: torch.Tensor
     spans: list[tuple[int, int]]
     labels: NDArray[np.int64]
+    soft: NDArray[np.float32] | None = None  # a teacher's label probabilities, which replace `labels` as targets
 
 
 class TorchLayer(nn.Module):
@@ -92,13 +93,14 @@ class Labeller(nn.Module):
     mean: torch.Tensor
     std: torch.Tensor
 
-    def __init__(self, encoder: Encoder, frozen: int, seed: int = 0) -> None:
+    def __init__(self, encoder: Encoder, frozen: int, seed: int = 0, depth: int | None = None) -> None:
         super().__init__()
         torch.set_num_threads(THREADS)
         torch.manual_seed(seed)
         self.frozen = frozen
         self.blocks = nn.ModuleList(
-            [TorchLayer(layer, encoder.shape.n_heads, encoder.shape.eps) for layer in encoder.model.layers[frozen:]]
+            [TorchLayer(layer, encoder.shape.n_heads, encoder.shape.eps)
+             for layer in encoder.model.layers[frozen:depth]]
         )
         # the head reads standardised word vectors: a few dimensions of e5's states are
         # far larger than the rest (set by `standardise` before training)
@@ -157,7 +159,7 @@ def batches(windows: Sequence[Window], rng: np.random.Generator | None) -> list[
 
 
 def _pack(windows: Sequence[Window]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Pad a batch: states (B, T, H), mask (B, T), word pooling matrix (words, B*T), labels."""
+    """Pad a batch: states (B, T, H), mask (B, T), word pooling matrix (words, B*T), target label probabilities."""
     time = max(len(w.states) for w in windows)
     hidden = windows[0].states.shape[1]
     x = torch.zeros(len(windows), time, hidden)
@@ -171,8 +173,15 @@ def _pack(windows: Sequence[Window]) -> tuple[torch.Tensor, torch.Tensor, torch.
         for start, end in window.spans:
             pool[row, b * time + start : b * time + end] = 1.0 / (end - start)
             row += 1
-    labels = torch.from_numpy(np.concatenate([w.labels for w in windows]))
-    return x, mask, pool, labels
+    targets = torch.from_numpy(np.concatenate([_targets(w) for w in windows]))
+    return x, mask, pool, targets
+
+
+def _targets(window: Window) -> NDArray[np.float32]:
+    """Per-word target distributions: the teacher's probabilities, else one-hot gold labels."""
+    if window.soft is not None:
+        return window.soft.astype(np.float32)
+    return np.eye(len(LABELS), dtype=np.float32)[window.labels]
 
 
 def standardise(model: Labeller, windows: Sequence[Window]) -> None:
@@ -211,16 +220,16 @@ def train(model: Labeller, windows: Sequence[Window], epochs: int = EPOCHS, seed
     for epoch in range(epochs):
         loss_sum, words = 0.0, 0
         for group in batches(windows, rng):
-            x, mask, pool, labels = _pack([windows[i] for i in group])
+            x, mask, pool, targets = _pack([windows[i] for i in group])
             with torch.autocast("cpu", dtype=torch.bfloat16):
                 logits = model(x, mask, pool)
-            loss = functional.cross_entropy(logits.float(), labels)
+            loss = functional.cross_entropy(logits.float(), targets)
             optimiser.zero_grad()
             loss.backward()  # type: ignore[no-untyped-call]  # torch's stub leaves backward untyped
             optimiser.step()
             schedule.step()
-            loss_sum += float(loss.detach()) * len(labels)
-            words += len(labels)
+            loss_sum += float(loss.detach()) * len(targets)
+            words += len(targets)
         log.info("fine-tuning epoch %d: loss %.4f", epoch + 1, loss_sum / max(words, 1))
     model.eval()
 
@@ -243,6 +252,22 @@ def predict(model: Labeller, windows: Sequence[Window]) -> list[NDArray[np.float
     return out
 
 
+def from_labeller(labeller: WordLabeller) -> Labeller:
+    """A `WordLabeller` as a torch model (to predict in batches, or to train further)."""
+    encoder = labeller.encoder
+    model = Labeller(encoder, labeller.frozen, depth=labeller.frozen + len(labeller.layers))
+    with torch.no_grad():
+        for block, layer in zip(model.blocks, labeller.layers, strict=True):
+            assert isinstance(block, TorchLayer)
+            for name in _PARAMS:
+                block.weights[name].copy_(torch.from_numpy(getattr(layer, name)))
+        model.head.weight.copy_(torch.from_numpy(labeller.head_w.T.copy()))
+        model.head.bias.copy_(torch.from_numpy(labeller.head_b))
+        model.mean.copy_(torch.from_numpy(labeller.mean))
+        model.std.copy_(torch.from_numpy(labeller.std))
+    return model
+
+
 def to_labeller(model: Labeller, encoder: Encoder) -> WordLabeller:
     """The fine-tuned model as the `WordLabeller` the tagger runs."""
     return WordLabeller(
@@ -261,4 +286,14 @@ def _f32(tensor: torch.Tensor) -> NDArray[np.float32]:
     return np.array(tensor.detach().numpy(), dtype=np.float32)
 
 
-__all__ = ["Labeller", "TorchLayer", "Window", "batches", "frozen_windows", "predict", "to_labeller", "train"]
+__all__ = [
+    "Labeller",
+    "TorchLayer",
+    "Window",
+    "batches",
+    "from_labeller",
+    "frozen_windows",
+    "predict",
+    "to_labeller",
+    "train",
+]

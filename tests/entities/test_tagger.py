@@ -139,8 +139,11 @@ def test_gold_reader_repairs_anercorp_defects(tmp_path: Path) -> None:
 def test_model_is_not_loaded_at_import() -> None:
     code = (
         "import marsad.entities.tagger as t, marsad.entities.features as f, marsad.encoder as c, "
-        "marsad.entities.wordlabels as w; "
+        "marsad.entities.wordlabels as w, marsad.entities.latin as la, marsad.entities.repair as r; "
         "assert t.default_tagger.cache_info().currsize == 0; "
+        "assert t.student_tagger.cache_info().currsize == 0; "
+        "assert la.lexicons.cache_info().currsize == 0; "
+        "assert r.outlets.cache_info().currsize == 0; "
         "assert f.load_lexicons.cache_info().currsize == 0; "
         "assert c.default_encoder.cache_info().currsize == 0; "
         "assert w.default_labeller.cache_info().currsize == 0"
