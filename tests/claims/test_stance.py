@@ -20,11 +20,11 @@ from marsad.claims.embed import DIM, embed
 from marsad.claims.pair_features import LEXICAL_FEATURES, lexical_features
 from marsad.claims.stance import LABELS, MODEL_NAME, classify_pairs, classify_pairs_proba
 
-# Pinned by `python -m scripts.train_stance`, which measured macro F1 0.7982 on
-# ANS dev for the committed model (models/stance.json; trained on ANS train and the
-# tune part of marsad's real-coverage pairs); the floor is 0.01 below.
+# Pinned by `python -m scripts.train_stance`, which measured macro F1 0.8076 on
+# ANS dev for the committed model (models/stance.json; trained on ANS train only, so
+# that the shipped artefact carries no non-commercial data); the floor is 0.01 below.
 # The hash pins the dev file the floor was measured on.
-DEV_MACRO_F1_FLOOR = 0.7882
+DEV_MACRO_F1_FLOOR = 0.7976
 DEV_SHA256 = "66e3f4ce64312497d05d42c3435cddd92725e1f8246c90d9bf24e648fb027591"
 ANS_LABELS = {"agree": "agree", "disagree": "contradict", "other": "unrelated"}
 MODEL_MAX_BYTES = 2_000_000
