@@ -76,6 +76,11 @@ def pack_vectors(vectors: Vectors) -> bytes:
     return header + scale.astype(np.float32).tobytes() + values.tobytes()
 
 
+def as_stored(vectors: Vectors) -> Vectors:
+    """`vectors` at the precision the store keeps, so that a fresh annotation reads like a stored one."""
+    return unpack_vectors(pack_vectors(vectors))
+
+
 def unpack_vectors(blob: bytes) -> Vectors:
     """The inverse of `pack_vectors` (float32 rows)."""
     rows, columns = (int(n) for n in np.frombuffer(blob, dtype=np.uint32, count=2))

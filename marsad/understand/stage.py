@@ -4,7 +4,7 @@ The costly steps are the NER tagger (a transformer over every sentence) and the
 vectors; everything else is rules over the text. Models load on first use in
 each process and stay loaded. An article is read up to `MAX_UNDERSTOOD_CHARS`
 (news articles are far shorter; a 10 MB "article" would otherwise hold a worker
-for hours): the sentences beyond are left untagged, and the annotation says
+for hours): the sentences beyond, and one that crosses the limit, are left untagged, and the annotation says
 where reading stopped.
 """
 
@@ -22,6 +22,7 @@ from marsad.entities.resolve import resolve
 from marsad.records import Article
 from marsad.stories.profile import lead_text
 from marsad.understand.annotation import Annotation
+from marsad.understand.codec import as_stored
 from marsad.understand.version import model_version
 
 MAX_UNDERSTOOD_CHARS = 50_000
@@ -37,7 +38,7 @@ def understand(article: Article) -> Annotation:
     dates = article_timeline(part)
     statements = find_statements(part, entities)
     claims = claims_of(part, statements, dates, entities)
-    vectors = embed([lead_text(part), *(c.span.text for c in claims)])
+    vectors = as_stored(embed([lead_text(part), *(c.span.text for c in claims)]))
     return Annotation(
         article_id=article.id, version=model_version(), tags=tags, mentions=mentions, timeline=dates,
         statements=statements, claims=claims, lead_vector=vectors[0], claim_vectors=vectors[1:],
@@ -46,11 +47,12 @@ def understand(article: Article) -> Annotation:
 
 
 def _readable_part(article: Article) -> Article:
-    """The article cut after its last sentence that starts within `MAX_UNDERSTOOD_CHARS` (itself when shorter)."""
+    """The article's sentences that end within `MAX_UNDERSTOOD_CHARS` (itself when shorter): a sentence across
+    the limit is left unread whole, since its tags must cover all of its words."""
     if len(article.text) <= MAX_UNDERSTOOD_CHARS:
         return article
-    sentences = [s for s in article.sentences if s.start < MAX_UNDERSTOOD_CHARS]
-    end = sentences[-1].end if sentences else MAX_UNDERSTOOD_CHARS
+    sentences = [s for s in article.sentences if s.end <= MAX_UNDERSTOOD_CHARS]
+    end = sentences[-1].end if sentences else 0
     return replace(article, text=article.text[:end], sentences=sentences, annotation=None)
 
 

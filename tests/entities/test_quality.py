@@ -20,10 +20,11 @@ from marsad.entities.tagger import default_tagger, student_tagger
 DEV = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "ner"
 ANT_GATE_DOCUMENTS = 12
 ENGLISH_GATE_DOCUMENTS = 10
-# Measured on those documents (see the module docstring), floors 0.02 below. Whole sets:
-# ANT teacher 0.7998, student 0.7867; English 0.7845 (benchmarks/ner_quality.py).
+# Measured on those documents (see the module docstring), floors 0.02 below. Whole sets, with the
+# int8 encoder that runs at ingest: ANT teacher 0.7936, student 0.7779; English 0.7731
+# (benchmarks/ner_quality.py; fp32: 0.7998, 0.7867, 0.7845).
 TEACHER_ANT_F1 = 0.7920
-STUDENT_ANT_F1 = 0.8036
+STUDENT_ANT_F1 = 0.7820
 ENGLISH_F1 = 0.7874
 MARGIN = 0.02
 
