@@ -10,7 +10,7 @@ duplicates against the store, writes articles, links and annotations, and
 places the articles in publication order into events and stories, so a crash
 never leaves an article without its story. While workers prepare one chunk,
 the writer writes the one before. A bad document becomes a `Problem` and the
-batch goes on.
+batch goes on; a document stored with repairs (bytes replaced...) a warning.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ def ingest(
     understanding: Understanding | None = None,
     on_understood: Progress | None = None,
     engine: Engine | None = None,
+    chunk_size: int = CHUNK_SIZE,
 ) -> IngestReport:
     """Read, clean, deduplicate, understand (unless `understanding` is None) and store every
     document under `paths`; place the new articles in the store's events and stories.
@@ -56,7 +57,7 @@ def ingest(
         engine = Engine(understanding.executor_for) if understanding is not None else Engine()
     writer = Writer(store, report, understand=understanding is not None)
     in_flight: deque[tuple[Batch, Iterator[Result]]] = deque()
-    for chunk in _chunks(engine.read(paths, defaults), CHUNK_SIZE):
+    for chunk in _chunks(engine.read(paths, defaults), chunk_size):
         batch = writer.admit(chunk)
         executor = engine.executor_for(len(batch.tasks))
         in_flight.append((batch, engine.run(batch.tasks, executor, on_understood)))

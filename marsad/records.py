@@ -48,6 +48,8 @@ class RawDocument:
     language: str | None = None
     extra: dict[str, str] = field(default_factory=dict)  # input fields marsad has no slot for
     notes: list[str] = field(default_factory=list)  # e.g. "mojibake repaired"
+    # What the user must be told at ingest, also among `notes` (bytes replaced, encodings mixed).
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,9 @@ so they run the same in this process, in a local worker pool or on a cluster's w
 
 `prepare` takes one document and what the single writer knows of its outlet
 (the keys of its lines that repeat across the outlet's articles) and returns
-the cleaned article, its folded body, its deduplication signals and, when
-asked, its encoded annotation. Everything that needs the whole store (template
+the cleaned article, its folded body, its deduplication signals, its story
+profile (with its entities and vector when understood; the writer adds its copy
+links) and, when asked, its encoded annotation. Everything that needs the whole store (template
 counts, duplicate decisions, links, stories, writes) is `marsad.writer`'s.
 """
 
@@ -20,6 +21,7 @@ from marsad.clean.lines import Line
 from marsad.dedupe.detector import Signals, signals
 from marsad.records import Article, Problem, RawDocument
 from marsad.store.base import StoredAnnotation
+from marsad.stories.profile import Profile, profile_of
 from marsad.text.normalize import fold
 from marsad.understand.codec import encode_annotation
 from marsad.understand.stage import understand
@@ -44,6 +46,7 @@ class Prepared:
     article: Article
     folded_body: str
     signals: Signals
+    profile: Profile  # for story placement, from the annotation when there is one; the writer adds copy links
     annotation: StoredAnnotation | None = None
     problem: Problem | None = None  # understanding failed: the article is stored without an annotation
     seconds: dict[str, float] = field(default_factory=dict)  # CPU time of each stage (this thread's)
@@ -62,13 +65,17 @@ def prepare(task: Task) -> Prepared | Problem:
         return Problem(doc.origin, f"internal error while cleaning ({type(exc).__name__}: {exc})")
     cleaned = time.thread_time()
     folded_body = fold(article.body)
-    prepared = Prepared(article, folded_body, signals(folded_body))
+    signed_body = signals(folded_body)
     signed = time.thread_time()
-    prepared.seconds = {"clean": cleaned - started, "dedupe signals": signed - cleaned}
+    seconds = {"clean": cleaned - started, "dedupe signals": signed - cleaned}
+    annotation, problem = _understand(article) if task.understand else (None, None)
+    understood = time.thread_time()
     if task.understand:
-        _understand(prepared)
-        prepared.seconds["understand"] = time.thread_time() - signed
-    return prepared
+        seconds["understand"] = understood - signed
+    profile = profile_of(article)
+    article.annotation = None  # stored apart, encoded: the writer needs only the profile made from it
+    seconds["story profile"] = time.thread_time() - understood
+    return Prepared(article, folded_body, signed_body, profile, annotation, problem, seconds)
 
 
 def prepare_all(tasks: Sequence[Task]) -> list[Prepared | Problem]:
@@ -85,15 +92,15 @@ def checked(article: Article, doc: RawDocument) -> Article:
     return article
 
 
-def _understand(prepared: Prepared) -> None:
-    article = prepared.article
+def _understand(article: Article) -> tuple[StoredAnnotation | None, Problem | None]:
+    """The article's encoded annotation (the article carries it too, for its story profile), or why not."""
     try:
         annotation = understand(article)
     except Exception as exc:  # stored without an annotation (`marsad reannotate` retries), the batch goes on
         log.info("understanding failed for %s", article.origin, exc_info=True)
-        prepared.problem = Problem(
+        return None, Problem(
             article.origin, f"internal error while understanding ({type(exc).__name__}: {exc}); stored without"
                             " annotations"
         )
-        return
-    prepared.annotation = StoredAnnotation(article.id, annotation.version, *encode_annotation(annotation))
+    article.annotation = annotation
+    return StoredAnnotation(article.id, annotation.version, *encode_annotation(annotation)), None

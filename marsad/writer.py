@@ -10,28 +10,34 @@ template counts, decides exact and near duplicates and sentence reuse against
 the index, stores the articles, links and annotations, places the articles in
 events and stories in publication order, and commits.
 
-A store shared with other writers (PostgreSQL) lets one unit of work in at a
-time (`Store.begin_write`); the writer then first catches up with what the
-others committed, so its decisions are those of one serial ingest.
+A store shared with other writers (several ingests into one SQLite file, or a
+PostgreSQL server) lets one unit of work in at a time (`Store.begin`). The
+duplicate index and the cluster states are read from the store as each unit
+needs them, so they include what the others committed; a writer that finds
+articles it did not store (`Store.article_seq`) also drops the clusters it
+holds in memory, so its decisions are those of one serial ingest.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from marsad.clean.lines import split_lines
 from marsad.clean.templates import repeated_lines, template_candidates
-from marsad.dedupe.detector import Deduplicator
+from marsad.dedupe.detector import Deduplicator, buckets
 from marsad.ingest.formats import Item
 from marsad.records import Problem, RawDocument
 from marsad.stages import Prepared, Task
 from marsad.store.base import Store, StoredAnnotation, StoredArticle
 from marsad.stories.assign import StoryPlacer, profile_of_stored
-from marsad.stories.profile import Profile, profile_of
+from marsad.stories.profile import Profile
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -45,6 +51,7 @@ class IngestReport:
     reuse_links: int = 0
     understood: int = 0
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # stored, but repaired (bytes replaced...)
     # Seconds per stage: the per-article stages' CPU time summed over every worker; "writer" the single writer's
     # wall time (its parts "writer: ..."), "writer CPU" its CPU time.
     seconds: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
@@ -90,10 +97,11 @@ class Writer:
         self.lines = PendingLines(store)
         self.in_flight: set[str] = set()  # raw hashes admitted and not written yet
         started = time.perf_counter()
-        store.begin_write()
+        store.begin()
         self.dedupe = Deduplicator(store)
         self.placer = StoryPlacer(store)
         self.placer.place([profile_of_stored(store, i) for i in store.unassigned()])  # left by an older run
+        self.seq = store.article_seq()  # the latest article this writer knows of (read under the lock)
         store.commit()
         report.seconds["writer: load the index, place orphans"] += time.perf_counter() - started
         report.seconds["writer"] += time.perf_counter() - started
@@ -102,6 +110,8 @@ class Writer:
         """The chunk's new documents as tasks (with their outlets' repeated lines)."""
         started, cpu = time.perf_counter(), time.thread_time()
         problems = [item for item in chunk if isinstance(item, Problem)]
+        for problem in problems:
+            log.info("skipped %s", problem)
         docs = [item for item in chunk if isinstance(item, RawDocument)]
         digests = [hashlib.sha256(doc.raw).hexdigest() for doc in docs]
         seen = self.store.known_raw(digests) | self.in_flight
@@ -113,6 +123,7 @@ class Writer:
                 continue
             seen.add(digest)
             fresh.append((doc, digest))
+            self.report.warnings.extend(Problem(doc.origin, warning) for warning in doc.warnings)
         split = [split_lines(doc.text) for doc, _ in fresh]
         for (doc, digest), doc_lines in zip(fresh, split, strict=True):
             keys = set(template_candidates(doc_lines)) if doc.outlet else set()
@@ -132,8 +143,8 @@ class Writer:
         """Write one chunk's results (in the order of its tasks) as one unit of work."""
         results = list(results)  # wait for the workers before taking the store's write lock
         clock = _Clock(self.report.seconds)
-        self.store.begin_write()
-        if self.dedupe.catch_up():  # another writer stored articles since: replay its stories too
+        self.store.begin()
+        if self.store.article_seq() != self.seq:  # another writer stored articles since: its clusters changed
             self.placer = StoryPlacer(self.store)
         known = self.store.known_raw(batch.digests)  # stored meanwhile by another writer
         for (outlet, keys), digest in zip(batch.lines, batch.digests, strict=True):
@@ -150,6 +161,7 @@ class Writer:
         clock.lap("writer: duplicates, links, articles, annotations")
         self.placer.place(profiles)
         clock.lap("writer: events and stories")
+        self.seq = self.store.article_seq()
         self.store.commit()
         clock.lap("writer: commit")
         self.in_flight.difference_update(batch.digests)
@@ -182,15 +194,15 @@ class Writer:
         article, signals = prepared.article, prepared.signals
         duplicate_of, links = self.dedupe.links(article, signals)
         self.store.add_article(StoredArticle(
-            article, raw, signals.signature, signals.fingerprints, duplicate_of, prepared.folded_body
+            article, raw, signals.signature, signals.fingerprints, duplicate_of, prepared.folded_body,
+            buckets(signals.signature),
         ))
         self.store.add_links(links)
-        self.dedupe.add(article, signals)
         self.report.ingested += 1
         self.report.exact_duplicates += duplicate_of is not None
         self.report.near_duplicates += sum(link.kind == "near" for link in links)
         self.report.reuse_links += sum(link.kind == "reuse" for link in links)
-        return profile_of(article, [link.source for link in links if link.target == article.id])
+        return replace(prepared.profile, links=[link.source for link in links if link.target == article.id])
 
 
 class _Clock:

@@ -24,7 +24,7 @@ from pathlib import Path
 from sentencex import segment
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-from ant import records  # noqa: E402  (the benchmarks' one ANT reader)
+from ant import records
 
 SEED = 20261206
 TOKEN = re.compile(r"[\w\u064B-\u065F\u0670]+|[^\w\s]")

@@ -13,7 +13,7 @@ committed models. Steps:
    the train split.
 2. The word labeller: e5's top `TUNED_LAYERS` layers and a softmax head
    fine-tuned on the train split with PyTorch (`marsad/entities/finetune.py`;
-   torch is in the `train` extra only, tagging runs the weights in numpy). The CRF must
+   torch is in the `train` extra only, tagging runs the weights with ONNX Runtime). The CRF must
    learn how far to trust it on words it did not see, so its probabilities on
    the train split come from `LABELLER_FOLDS` labellers each trained without
    the block they score; the shipped labeller is trained on the whole split.
@@ -38,9 +38,9 @@ import numpy as np
 import pycrfsuite
 from babel import Locale, localedata
 
+from marsad.encoder import Array, Encoder, EncoderSettings, default_encoder, default_model
 from marsad.entities import finetune
 from marsad.entities.conll import EntityScores, Sentence, dev_split, read_gold, score_entities
-from marsad.entities.context import Array, default_encoder
 from marsad.entities.document import propagate
 from marsad.entities.features import (
     MEMORY_FILE,
@@ -223,8 +223,8 @@ def train_labellers(
 
     Also prints the dev figures of the labeller alone (each word's most probable label).
     """
-    encoder = default_encoder()
-    frozen = encoder.n_layers - tuned
+    encoder = Encoder(default_model(), EncoderSettings(precision="fp32"))  # train on full-precision states
+    frozen = encoder.shape.n_layers - tuned
     started = time.perf_counter()
     windows = finetune.frozen_windows(encoder, frozen, sentences)
     dev_windows = finetune.frozen_windows(encoder, frozen, dev_set)

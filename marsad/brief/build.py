@@ -1,18 +1,22 @@
-"""Building a brief from a set of articles: claim groups, statements, timeline and coverage.
+"""Building a brief from a set of articles: claim groups, figures, statements, timeline and coverage.
 
 Nothing is written here that the articles do not say: every line of the brief
 is one article's clause (a claim, a statement, a dated sentence), cited with
 its offsets, and each section only selects and orders them:
 
-- what happened: claim groups stated by two or more independent outlets (an
-  article and its copies count once), most outlets first, each in the words of
-  a clause that does not read as machine translation when one exists;
-- where outlets differ: the contradictions found inside claim groups;
-- counts reported on different days: the number series (a series, not a conflict);
+- what happened: the most salient claims stated by two or more independent
+  outlets (`marsad.brief.select`: outlets, first report, one new fact per day,
+  no repeats, background kept out), each in the words of the clause that reads
+  best, its citations collapsed per outlet; the other such claims in `also`,
+  the background in `background`;
+- where outlets differ: the conflicts, each on a named part (a date, a count,
+  whether it happened), the most telling first;
+- figures: one row per value of each quantity, who gives it and when; the
+  counts reported over time also as a series (a series, not a conflict);
 - single-source claims: groups stated by one independent source that carry a
   date or a number (the checkable ones);
 - the claims-by-outlets matrix: for the claims above, whether each outlet
-  supports, contradicts or does not say them.
+  supports, contradicts (the whole claim, not one detail of it) or does not say them.
 """
 
 from __future__ import annotations
@@ -28,24 +32,36 @@ from marsad.brief.model import (
     Copy,
     Coverage,
     Difference,
+    FigureRow,
     Matrix,
     MatrixRow,
+    OutletCitations,
     OutletLine,
     Point,
     Said,
     SeriesPoint,
     TimelinePoint,
 )
+from marsad.brief.select import (
+    background_sentences,
+    first_report,
+    is_background,
+    outlet_counts,
+    party,
+    ranked_conflicts,
+    salient,
+)
 from marsad.claims.align import Alignment, ClaimGroup
+from marsad.claims.contradict import Contradiction
 from marsad.claims.extract import Claim
-from marsad.records import Article, Link
+from marsad.records import Article, Link, Span
 from marsad.relate.story import align_story, story_timeline
 from marsad.understand.annotation import annotation_of
 
-# A brief reads at most this many articles of a story (claim alignment embeds
-# every clause, about 40 a second on two cores): the first of each outlet, then
-# the earliest others.
-MAX_BRIEF_ARTICLES = 30
+# A brief reads at most this many articles of a story (their annotations are stored: nothing is
+# embedded or tagged here; the cost is entity resolution and claim alignment across them): the first
+# of each outlet, then the earliest others. Measured by benchmarks/brief_speed.py.
+MAX_BRIEF_ARTICLES = 150
 # Rows of the claims-by-outlets matrix.
 MAX_MATRIX_ROWS = 30
 UNKNOWN_OUTLET = "unknown outlet"
@@ -66,24 +82,31 @@ def build_brief(
     alignment = alignment if alignment is not None else align_story(articles)
     machine = {a.id for a in articles if a.machine_translation.flagged}
     outlets = tuple(sorted({_outlet(a.outlet) for a in articles}))
-    happened = [_point(g, machine) for g in alignment.groups if not g.single_source]
-    single = [_point(g, machine) for g in alignment.groups if g.single_source and _checkable(g)]
+    repeated = background_sentences(articles, alignment.copies)
+    first_day = min(((a.published or "")[:10] for a in articles if a.published), default="")
+    shared = [g for g in alignment.groups if not g.single_source]
+    background = [g for g in shared if is_background(g, repeated, first_day)]
+    happened, also = salient([g for g in shared if g not in background])
+    single = [_point(g) for g in alignment.groups if g.single_source and _checkable(g)]
     return Brief(
         title=title or _title(articles),
         articles=tuple(_ref(a) for a in sorted(articles, key=_date_key)),
         left_out=left_out,
-        happened=tuple(happened),
+        happened=tuple(_point(g) for g in happened),
         timeline=_timeline(articles),
         said=_said(articles),
-        differences=_differences(alignment),
+        differences=tuple(_difference(c) for c in ranked_conflicts(alignment.groups + alignment.figures)),
         series=tuple(
-            SeriesPoint(category, p.day, p.value, p.qualifier, _cite(p.claim))
+            SeriesPoint(category, p.day, p.value, p.qualifier, _cite(p.claim), p.scope)
             for category, points in sorted(alignment.series.items())
             for p in points
         ),
         single_source=tuple(single),
-        matrix=_matrix(alignment, outlets, machine),
+        matrix=_matrix(happened + [g for g in also if g.contradictions], outlets),
         coverage=_coverage(articles, links, all_outlets, machine),
+        also=tuple(_point(g) for g in also),
+        background=tuple(_point(g) for g in background),
+        figures=_figures(alignment.figures),
     )
 
 
@@ -115,47 +138,68 @@ def _cite(claim: Claim) -> Citation:
     )
 
 
-def _point(group: ClaimGroup, machine: set[str]) -> Point:
-    lead = min(group.claims, key=lambda c: (c.article in machine, c.published or "~", c.span.start))
-    others = [c for c in group.claims if c is not lead]
-    return Point(lead.span.text, tuple(_cite(c) for c in [lead, *others]), tuple(group.outlets))
+def _point(group: ClaimGroup) -> Point:
+    """A group in the words of its head clause (alignment puts the best-worded first)."""
+    head = group.claims[0]
+    return Point(head.span.text, tuple(_cite(c) for c in group.claims), tuple(group.outlets),
+                 _per_outlet(group.claims))
+
+
+def _per_outlet(claims: Sequence[Claim]) -> tuple[OutletCitations, ...]:
+    return tuple(OutletCitations(outlet, count, _cite(first)) for outlet, count, first in outlet_counts(claims))
+
+
+def _difference(c: Contradiction) -> Difference:
+    return Difference(c.reason, c.method, _cite(c.claim), _cite(c.against), c.on, _part(c.claim, c.part),
+                      _part(c.against, c.against_part), (party(c.claim), party(c.against)))
+
+
+def _part(claim: Claim, part: Span | None) -> Citation | None:
+    if part is None:
+        return None
+    return Citation(claim.article, claim.outlet, claim.published, part.start, part.end, claim.sentence.start,
+                    claim.sentence.end, part.text)
+
+
+def _figures(groups: Sequence[ClaimGroup]) -> tuple[FigureRow, ...]:
+    """One row per figure group (vague and aside ones left out), by quantity (the most reported first),
+    then by the time first given."""
+    reach: dict[str, int] = defaultdict(int)
+    for group in groups:
+        if group.figure and not group.figure.aside:
+            reach[group.figure.label] += len(group.outlets)
+    rows = [
+        FigureRow(g.figure.label, g.figure.value, g.figure.qualifier, g.figure.scope,
+                  tuple(dict.fromkeys(party(c) for c in g.claims)), first_report(g), _per_outlet(g.claims),
+                  len(g.contradictions))
+        for g in groups if g.figure and not g.figure.aside
+    ]
+    return tuple(sorted(rows, key=lambda r: (-reach[r.quantity], r.quantity, r.first_given, r.value)))
 
 
 def _checkable(group: ClaimGroup) -> bool:
     return any(c.dates or c.quantities for c in group.claims)
 
 
-def _differences(alignment: Alignment) -> tuple[Difference, ...]:
-    """Every contradiction once (one found between two groups is recorded on both)."""
-    seen: set[frozenset[tuple[str, int]]] = set()
-    found = []
-    for group in alignment.groups:
-        for c in group.contradictions:
-            key = frozenset({(c.claim.article, c.claim.span.start), (c.against.article, c.against.span.start)})
-            if key not in seen:
-                seen.add(key)
-                found.append(Difference(c.reason, c.method, _cite(c.claim), _cite(c.against)))
-    return tuple(found)
-
-
-def _dissenters(group: ClaimGroup) -> set[str]:
-    """Articles on the minority side of the group's contradictions (the contradicting claim on a tie)."""
+def _whole_claim_dissent(group: ClaimGroup) -> set[str]:
+    """Articles that contradict the group's claim as a whole (a denial, the model's reading), the minority
+    side of each such conflict; a conflict on one detail (a date, a count) leaves both sides supporting it."""
+    whole = [c for c in group.contradictions if c.on not in ("date", "count")]
     opponents: dict[str, set[str]] = defaultdict(set)
-    for c in group.contradictions:
+    for c in whole:
         opponents[c.claim.article].add(c.against.article)
         opponents[c.against.article].add(c.claim.article)
     found = set()
-    for c in group.contradictions:
+    for c in whole:
         claim, against = c.claim.article, c.against.article
         found.add(against if len(opponents[against]) > len(opponents[claim]) else claim)
     return found
 
 
-def _matrix(alignment: Alignment, outlets: tuple[str, ...], machine: set[str]) -> Matrix:
-    groups = [g for g in alignment.groups if not g.single_source or g.contradictions or _checkable(g)]
+def _matrix(groups: Sequence[ClaimGroup], outlets: tuple[str, ...]) -> Matrix:
     rows = []
     for group in groups[:MAX_MATRIX_ROWS]:
-        dissent = _dissenters(group)
+        dissent = _whole_claim_dissent(group)
         cells: dict[str, Cell] = {}
         for claim in group.claims:
             cells.setdefault(_outlet(claim.outlet), "supports")
@@ -163,7 +207,7 @@ def _matrix(alignment: Alignment, outlets: tuple[str, ...], machine: set[str]) -
             for side in (c.claim, c.against):
                 if side.article in dissent:
                     cells[_outlet(side.outlet)] = "contradicts"
-        point = _point(group, machine)
+        point = _point(group)
         rows.append(MatrixRow(point.text, point.citations[0], tuple(cells.get(o, "silent") for o in outlets)))
     return Matrix(outlets, tuple(rows))
 

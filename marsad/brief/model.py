@@ -23,22 +23,36 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class OutletCitations:
+    """The citations of one outlet, collapsed to one line: "BBC ×40", linking to its best-worded clause."""
+
+    outlet: str
+    count: int
+    citation: Citation
+
+
+@dataclass(frozen=True)
 class Point:
     """One line of the brief: a claim in one article's words, and every article that states it."""
 
     text: str
     citations: tuple[Citation, ...]
     outlets: tuple[str, ...]  # independent outlets stating it (copies of one story count once)
+    per_outlet: tuple[OutletCitations, ...] = ()  # the citations collapsed per outlet, most first
 
 
 @dataclass(frozen=True)
 class Difference:
-    """Two outlets disagreeing about one claim (a date, a count, a denial)."""
+    """Two outlets disagreeing about one claim, on one part of it (a date, a count, whether it happened)."""
 
     reason: str
     method: str  # "rule" (dates, counts, denial) or "stance" (the agreement model)
     claim: Citation
     against: Citation
+    on: str = "other"  # date | count | occurrence | place | other
+    part: Citation | None = None  # the words of `claim` the conflict is on (the date, the figure)
+    against_part: Citation | None = None
+    between: tuple[str, str] = ("", "")  # who gives each side: the attributed speaker, else the outlet
 
 
 @dataclass(frozen=True)
@@ -50,6 +64,21 @@ class SeriesPoint:
     value: int
     qualifier: str | None
     citation: Citation
+    scope: str = "day"  # "day", or a running total ("total since 2018-03-30")
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    """One figure of the quantities table: one value of one quantity, who gives it, when, and where."""
+
+    quantity: str  # "killed", "killed (children)", "دول"
+    value: int
+    qualifier: str | None
+    scope: str  # "day", "total", "total since 2018-03-30"
+    said_by: tuple[str, ...]  # the parties giving it (attributed speakers), else the outlets
+    first_given: str  # the earliest time it was given (UTC ISO, or a day)
+    per_outlet: tuple[OutletCitations, ...]
+    conflicts: int  # how many conflicts it takes part in
 
 
 @dataclass(frozen=True)
@@ -141,7 +170,7 @@ class Brief:
     title: str
     articles: tuple[ArticleRef, ...]
     left_out: int  # articles of the story not read for the brief (beyond the size limit)
-    happened: tuple[Point, ...]  # most independent outlets first
+    happened: tuple[Point, ...]  # the most salient facts stated by two or more outlets (at most 10)
     timeline: tuple[TimelinePoint, ...]
     said: tuple[Said, ...]
     differences: tuple[Difference, ...]
@@ -149,3 +178,6 @@ class Brief:
     single_source: tuple[Point, ...]
     matrix: Matrix
     coverage: Coverage
+    also: tuple[Point, ...] = ()  # claims of two or more outlets beyond the salient ones in `happened`
+    background: tuple[Point, ...] = ()  # what the articles repeat as background (history, standing paragraphs)
+    figures: tuple[FigureRow, ...] = ()  # the quantities table, by quantity then time

@@ -55,6 +55,7 @@ def claims_of(
 ) -> list[Claim]:
     """The claims of one article from its statements and dated expressions, found before."""
     body = [p for p in article.paragraphs if p.kind == "body"]
+    dated = [(d.start, d.end) for d in dates]
     claims = []
     for sentence in article.sentences:
         if not any(p.start <= sentence.start < p.end for p in body):
@@ -62,7 +63,7 @@ def claims_of(
         if sentence.text.rstrip(" \"”»").endswith(_QUESTION_END):
             continue
         statement = next((s for s in statements if s.sentence == sentence), None)
-        quantities = find_quantities(sentence)
+        quantities = find_quantities(sentence, dated)
         for clause in split_clauses(sentence):
             claims.append(Claim(
                 article=article.id, outlet=article.outlet, published=article.published,

@@ -7,7 +7,8 @@ same features), because marsad compares claims from articles that have no order:
   Arabic stems: word and stem overlap, character-trigram overlap, numbers that
   differ, negation and denial cues on one side only, antonym pairs split
   across the two statements, places named on one side only, different days
-  or months;
+  or months, one quantity given incompatible or compatible values
+  (`marsad.claims.quantities`: "at least 20" and "21" can both hold);
 * embedding features from two unit vectors: cosine, |u - v| and u * v;
 * cue stems: the stems of the words that have no match on the other side,
   which a model can learn as contradiction cues ("تزوير", "هدوء", "منع").
@@ -24,9 +25,11 @@ from functools import lru_cache
 from importlib import resources
 
 import numpy as np
-import Stemmer
 from numpy.typing import NDArray
 
+from marsad.claims.quantities import Quantity, clash, compatible, find_quantities
+from marsad.claims.tokens import stem, token_keys, words
+from marsad.records import Span
 from marsad.text.normalize import fold
 
 LEXICAL_FEATURES: tuple[str, ...] = (
@@ -47,10 +50,11 @@ LEXICAL_FEATURES: tuple[str, ...] = (
     "place_swap",
     "places_one_side",
     "calendar_conflict",
+    "figures_clash",
+    "figures_compatible",
 )
 """Names of the columns returned by `lexical_features`, in order."""
 
-_WORD = re.compile(r"\w+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
 _CONJUNCTIONS = ("و", "ف")  # proclitics the Snowball stemmer leaves on some words
 _PREPOSITIONS = ("", "ب", "ل", "ك")
@@ -80,39 +84,6 @@ class _Statement:
     trigrams: frozenset[str]
     places: frozenset[int]
     calendar: frozenset[int]
-
-
-@lru_cache(maxsize=1)
-def _stemmer() -> Stemmer.Stemmer:
-    """The Snowball Arabic stemmer (created on first use)."""
-    return Stemmer.Stemmer("arabic")
-
-
-def words(text: str) -> list[str]:
-    """Return the folded word tokens of `text`."""
-    return _WORD.findall(fold(text))
-
-
-@lru_cache(maxsize=65536)
-def stem(token: str) -> str:
-    """Return the Snowball stem of a folded `token`, without a leading wa-/fa-."""
-    if token.startswith(_CONJUNCTIONS) and len(token) > _MIN_BARE:
-        token = token[1:]
-    return str(_stemmer().stemWord(token))
-
-
-@lru_cache(maxsize=65536)
-def token_keys(token: str) -> frozenset[str]:
-    """Return the forms under which a folded `token` matches another token.
-
-    The token itself, its Snowball stem, and both again without a leading
-    wa-/fa- conjunction (Snowball strips it from some words but not others).
-    """
-    forms = {token}
-    if token.startswith(_CONJUNCTIONS) and len(token) > _MIN_BARE:
-        forms.add(token[1:])
-    stemmer = _stemmer()
-    return frozenset(forms | {stemmer.stemWord(form) for form in forms})
 
 
 @lru_cache(maxsize=65536)
@@ -206,9 +177,15 @@ def _cover(statement: _Statement, other: _Statement) -> tuple[float, int]:
     return (1.0 - unmatched / total if total else 1.0), unmatched
 
 
-def _count_cues(statement: _Statement, cues: Sequence[frozenset[str]]) -> int:
-    """Number of the statement's tokens that match one of `cues`."""
-    return sum(1 for keys in statement.token_keys if any(keys & cue for cue in cues))
+@lru_cache(maxsize=1)
+def _negation_keys() -> frozenset[str]:
+    """Every key of the negation lexicon, as one set."""
+    return frozenset().union(*lexicons().negation)
+
+
+def _count_cues(statement: _Statement, cues: frozenset[str]) -> int:
+    """Number of the statement's tokens that match one of the keys of `cues`."""
+    return sum(1 for keys in statement.token_keys if not keys.isdisjoint(cues))
 
 
 def _antonym_pairs(a: _Statement, b: _Statement, lex: Lexicons) -> int:
@@ -229,7 +206,8 @@ def lexical_features(first: str, second: str) -> NDArray[np.float64]:
     cover_a, unmatched_a = _cover(a, b)
     cover_b, unmatched_b = _cover(b, a)
     length_a, length_b = len(a.token_keys), len(b.token_keys)
-    negation_a, negation_b = _count_cues(a, lex.negation), _count_cues(b, lex.negation)
+    negation = _negation_keys()
+    negation_a, negation_b = _count_cues(a, negation), _count_cues(b, negation)
     return np.array(
         [
             _jaccard(a.words, b.words),
@@ -249,9 +227,17 @@ def lexical_features(first: str, second: str) -> NDArray[np.float64]:
             _swapped(a.places, b.places),
             len(a.places ^ b.places),
             _swapped(a.calendar, b.calendar),
+            clash(_quantities(first), _quantities(second)),
+            compatible(_quantities(first), _quantities(second)),
         ],
         dtype=np.float64,
     )
+
+
+@lru_cache(maxsize=4096)
+def _quantities(text: str) -> tuple[Quantity, ...]:
+    """The counted quantities of a statement (the figures the two sides give)."""
+    return tuple(find_quantities(Span(0, len(text), text)))
 
 
 def cue_stems(first: str, second: str) -> frozenset[str]:

@@ -35,7 +35,7 @@ _COMPLEMENTISERS = frozenset("ان بان انه انها انهم انهما ب
 _SPEAKER_STOPS = frozenset(
     """يوم اليوم امس الاحد الاثنين الثلاثاء الاربعاء الخميس الجمعه السبت في خلال عند عقب بعد
     قبل خلال عبر على امام ايضا وهو وهي الذي التي الذين ان انه انها بان بانه من لدى حول مساء صباح
-    ذلك هذا هذه تلك الامر""".split()
+    ذلك هذا هذه تلك الامر الاتهامات الاتهام التقارير الانباء صحه اي وجود تماما بشده قطعيا""".split()
 )
 # "وقال المسماري لسكاي نيوز ...": a word glued to ل that names a medium ends the speaker.
 _MEDIA_AFTER_LAM = ("سكاي", "قناه", "صحيفه", "وكاله", "موقع", "تلفزيون", "اذاعه", "رويترز", "فرانس",
@@ -46,6 +46,7 @@ _RELAY_VERBS = frozenset({"نقل", "نقلت"})
 _RELAY_CONTENT = frozenset({"قوله", "قولها", "قولهم", "ان", "انه", "انها"})
 _DOCUMENT_WORDS = frozenset({"بيان", "تصريح", "رساله", "تقرير", "مقابله", "تغريده"})
 _PRONOUN_SUFFIX = re.compile(r"(ه|ها|هم|هما)$")
+_PAIRED = (("(", ")"), ("«", "»"), ("“", "”"))
 _QUOTE_OPEN = "\"«“'"
 _WORD = re.compile(r"\S+")
 _EDGE_PUNCT = "،,.:;؛!?؟()[]\"«»“”'"
@@ -138,10 +139,14 @@ def _from_verb(
         source_words, speaker_words, after = relay
         chain_extra.append(_text(article, source_words))
     continued = False
-    subject_first = not speaker_words
-    if subject_first:
+    before = _subject_before_present(words, i)
+    if before and not chain_extra:
+        speaker_words, after = before, _content_start(words, i + 1)  # "X يقول إن ...": X speaks
+    subject_first = not speaker_words or bool(before)
+    if not speaker_words:
         speaker_words = _speaker_before(words, i)
-    speaker = _span(article, speaker_words) if speaker_words else None
+    speaker_words = _head_last(speaker_words) if subject_first else speaker_words
+    speaker = _closed(article, _span(article, speaker_words)) if speaker_words else None
     if speaker is None:
         if previous is None or not _starts_with_conjunction(words[i].folded):
             return None
@@ -195,6 +200,39 @@ def _content_start(words: list[_Word], index: int) -> int:
         if _opens_quote(words[j]):
             return j
     return index
+
+
+def _subject_before_present(words: list[_Word], verb: int) -> list[_Word]:
+    """"محرر بي بي سي ... يقول المكالمة ...": a present-tense verb after a noun phrase that opens the
+    sentence (no comma between) has that phrase as its speaker, not the words after it."""
+    if _without_conjunction(words[verb].folded) not in present_verbs():
+        return []
+    start = 0
+    while start < verb and words[start].folded in _LEADING_CONNECTIVES:
+        start += 1
+    subject = words[start:verb]
+    if not subject or len(subject) > MAX_SPEAKER_WORDS or any(w.raw_end for w in subject):
+        return []
+    if any(w.folded in _COMPLEMENTISERS or w.folded in _SPEAKER_STOPS for w in subject[:1]):
+        return []
+    return subject
+
+
+def _head_last(words: list[_Word]) -> list[_Word]:
+    """Machine-translated order puts the head noun last ("الجنرال حفتر المعارضين" for "Haftar's
+    opponents"): a subject-first speaker ending in a group noun is that noun alone."""
+    if len(words) > 1 and words[-1].folded in group_nouns():
+        return words[-1:]
+    return words
+
+
+def _closed(article: Article, speaker: Span) -> Span:
+    """The speaker with the bracket or quotation mark it opened and left open ("(الجيش الوطني الليبي)")."""
+    for opening, closing in _PAIRED:
+        if speaker.text.count(opening) > speaker.text.count(closing) and article.text[speaker.end : speaker.end + 1] \
+                == closing:
+            return Span(speaker.start, speaker.end + 1, article.text[speaker.start : speaker.end + 1])
+    return speaker
 
 
 def _speaker_before(words: list[_Word], verb: int) -> list[_Word]:
@@ -352,7 +390,19 @@ def _starts_with_conjunction(folded: str) -> bool:
 @cache
 def speech_verbs() -> dict[str, str]:
     """Folded reporting-verb forms mapped to their class (say, deny)."""
-    return {fold(form): cls for cls, form in _rows("speech.tsv")}
+    return {fold(form): cls for cls, form, *_ in _rows("speech.tsv")}
+
+
+@cache
+def present_verbs() -> frozenset[str]:
+    """Folded present-tense reporting verbs ("يقول", "تنفي")."""
+    return frozenset(fold(form) for _, form, *tense in _rows("speech.tsv") if tense == ["present"])
+
+
+@cache
+def group_nouns() -> frozenset[str]:
+    """Folded plural nouns for groups of people that speak ("المعارضين", "المحللون")."""
+    return frozenset(fold(row[0]) for row in _rows("group_nouns.txt"))
 
 
 @cache
@@ -365,12 +415,7 @@ def attribution_phrases() -> dict[tuple[str, ...], str]:
     return phrases
 
 
-def _rows(name: str) -> list[tuple[str, str]]:
+def _rows(name: str) -> list[list[str]]:
     text = resources.files("marsad.claims").joinpath("data", name).read_text("utf-8")
-    rows = []
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            first, second = line.split("\t")
-            rows.append((first, second))
-    return rows
+    return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
 

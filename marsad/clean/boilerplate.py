@@ -42,6 +42,11 @@ PREFERRED_TITLE_WORDS = 5
 MIN_MENU_ITEMS = 3
 MAX_DATELINE_WORDS = 14
 MAX_QUESTION_HEADLINE_WORDS = 15
+# A tag line naming agencies ("(رويترز)", "المصدر: وكالات + أ ف ب") is short; a longer line is never one,
+# and is not cut into parts to look up.
+MAX_AGENCY_TAG_CHARS = 200
+# Menu bars, date lines, bylines and captions are short too: a longer line is not cut into tokens to test.
+MAX_SHAPE_LINE_CHARS = 1000
 
 _BYLINE = re.compile(
     r"^(?:بقلم|كتب|كتبت|كتبه|اعداد|إعداد|تحرير|مراسل|بواسطة|مرسلة بواسطة|نشر بواسطة|posted by|by)"
@@ -114,13 +119,14 @@ def _apply_lexicon_and_tags(state: _State) -> None:
         rule = lexicon.match(line.folded, short) or _shape_rule(line)
         if rule:
             state.remove(line, rule, RULE_REASONS[rule])
-        elif line.headline_like and _take_tag(state, line, before_body=line.index < first_sentence):
+        elif (line.headline_like and len(line.text) <= MAX_SHAPE_LINE_CHARS
+              and _take_tag(state, line, before_body=line.index < first_sentence)):
             continue
 
 
 def _shape_rule(line: Line) -> str | None:
     """Menu bars ("الرئيسية | أخبار | رياضة") and date/time lines, told by their shape."""
-    if not line.headline_like:
+    if not line.headline_like or len(line.text) > MAX_SHAPE_LINE_CHARS:
         return None
     items = _MENU_SEPARATOR.split(line.folded)
     table_row = line.text.startswith("|") and line.text.endswith("|")
@@ -164,6 +170,8 @@ def _take_tag(state: _State, line: Line, before_body: bool) -> bool:
 
 def _agency_tag(text: str) -> str | None:
     """The agency named by a tag line: "(رويترز)", "المصدر: وكالات", "- أ ف ب"."""
+    if len(text) > MAX_AGENCY_TAG_CHARS:
+        return None
     body = text.strip(" ()[]-–—.")
     source = _SOURCE_TAG.match(body)
     if source:

@@ -37,19 +37,23 @@ NATIVE_CONNECTIVE_SHARE = 0.25
 _AR = "\u0621-\u064a"
 # Patterns start with a literal or a small set so the regex engine can skip
 # ahead; what must precede a match is checked in Python (see `_count`).
-_LATIN_NAME = re.compile(r"[A-Z][a-z]{2,}(?:[ -](?:al-)?[A-Z][a-z]+)*(?![\w-]*\d)")
+# Each evidence pattern holds its whole condition (lookbehinds included), so that counting is one
+# C-level pass however many matches a long text holds.
+_LATIN_NAME = re.compile(rf"(?<=[{_AR}][ ،,])[A-Z][a-z]{{2,}}(?:[ -](?:al-)?[A-Z][a-z]+)*(?![\w-]*\d)")
 _SAYED = re.compile(rf"(?:^|[ \t])ال?سيد(?:ة)?[ \t]+(?=[{_AR}A-Z])", re.MULTILINE)
 _POST_VERB = re.compile(
     r" (يقول|تقول|يقولون|يضيف|تضيف|قال|قالت|يذكر|تذكر)(?: هو| هي)? *[.!]? *[\"”»]?$", re.MULTILINE
 )
-_SPEECH_VERB = re.compile(r" (قال|قالت|يقول|تقول|أكد|أكدت|أضاف|أضافت|نفى|نفت)(?=[\s،,.])")
+_SPEECH_VERB = r"(قال|قالت|يقول|تقول|أكد|أكدت|أضاف|أضافت|نفى|نفت)(?=[\s،,.])"
 # Words that may stand before a speech verb in native Arabic word order.
 _NATIVE_BEFORE_VERB = frozenset(
     "و ف كما الذي التي ما حيث قد وقد ثم لما عندما بعدما ان أن إن لكن بينما كان وكان".split()
 )
-_SUBJECT_WORD = re.compile(rf"[{_AR}A-Za-z]+")
-_LATIN_PUNCT = re.compile(rf"[,?;](?= *[{_AR}]| *$)", re.MULTILINE)
-_ARABIC_COMMA = re.compile(r"[،؛]")
+# A word (Arabic or Latin letters only) between a space and a speech verb; the verb is looked ahead
+# at, not consumed, so that it may be the word before the next verb.
+_WORD_BEFORE_SPEECH_VERB = re.compile(rf"(?<= )([{_AR}A-Za-z]+)(?= {_SPEECH_VERB})")
+_LATIN_PUNCT = re.compile(rf"(?:(?<=[{_AR}])|(?<=[{_AR}] ))[,?;](?= *[{_AR}]| *$)", re.MULTILINE)
+_SPACED_ARABIC_COMMA = re.compile(rf"(?<=[{_AR}] )[،؛]")
 _ARABIC_LETTER = re.compile(f"[{_AR}]")
 _CONNECTIVE = re.compile(rf"^[\"«“(]? *[وف][{_AR}]", re.MULTILINE)
 
@@ -107,42 +111,25 @@ def _count(sentences: list[Span]) -> _Counts:
     )
 
 
-def _is_arabic(text: str, index: int) -> bool:
-    return index >= 0 and bool(_ARABIC_LETTER.match(text[index]))
-
-
 def _latin_names(joined: str) -> list[str]:
     """Capitalised Latin words right after an Arabic word ("فايز آل Serraj")."""
-    return [
-        m.group() for m in _LATIN_NAME.finditer(joined)
-        if joined[m.start() - 1 : m.start()] in (" ", "،", ",") and _is_arabic(joined, m.start() - 2)
-    ]
+    return _LATIN_NAME.findall(joined)
 
 
 def _speech_after_subject(joined: str) -> list[str]:
-    """Speech verbs after their subject mid-sentence ("وزارة الصحة قالت"), English order."""
-    found = []
-    for m in _SPEECH_VERB.finditer(joined):
-        start = max(joined.rfind(" ", 0, m.start()), joined.rfind("\n", 0, m.start())) + 1
-        word = joined[start : m.start()]
-        at_sentence_start = start == 0 or joined[start - 1] == "\n"
-        if not at_sentence_start and word not in _NATIVE_BEFORE_VERB and _SUBJECT_WORD.fullmatch(word):
-            found.append(joined[start : m.end()])
-    return found
+    """Speech verbs after their subject mid-sentence ("وزارة الصحة قالت"), English order.
+
+    The regex finds each word (after a space, so not opening its sentence) that a speech
+    verb follows, in one linear pass, whatever the length of the sentence."""
+    return [
+        joined[m.start() : m.end(2)] for m in _WORD_BEFORE_SPEECH_VERB.finditer(joined)
+        if m.group(1) not in _NATIVE_BEFORE_VERB
+    ]
 
 
 def _latin_punctuation(joined: str) -> int:
     """Latin , ? ; after an Arabic word, and Arabic commas with a space before them."""
-    latin = sum(
-        _is_arabic(joined, m.start() - 1) or _after_spaced_arabic(joined, m.start())
-        for m in _LATIN_PUNCT.finditer(joined)
-    )
-    spaced = sum(_after_spaced_arabic(joined, m.start()) for m in _ARABIC_COMMA.finditer(joined))
-    return latin + spaced
-
-
-def _after_spaced_arabic(text: str, index: int) -> bool:
-    return text[index - 1 : index] == " " and _is_arabic(text, index - 2)
+    return len(_LATIN_PUNCT.findall(joined)) + len(_SPACED_ARABIC_COMMA.findall(joined))
 
 
 def _evidence(c: _Counts) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 import logging
 import os
 import secrets
@@ -11,7 +12,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -22,12 +23,22 @@ from rich.table import Table
 from marsad.brief.render import FORMATS as BRIEF_FORMATS
 from marsad.brief.render import brief_html, brief_json, brief_markdown
 from marsad.brief.story import story_brief
-from marsad.claims.align import Alignment, alignment_json
-from marsad.claims.pairs_io import read_pairs
+from marsad.claims.align import Alignment
+from marsad.claims.export import alignment_json
+from marsad.claims.pairs_io import read_limited, read_pairs
 from marsad.claims.stance import LABELS as STANCE_LABELS
 from marsad.claims.stance import classify_pairs_proba
 from marsad.cli.export import export_command
-from marsad.cli.output import article_json, print_json, statement_json, story_json, summary_json, timeline_json
+from marsad.cli.output import (
+    article_json,
+    print_json,
+    safe_line,
+    safe_text,
+    statement_json,
+    story_json,
+    summary_json,
+    timeline_json,
+)
 from marsad.dates.timeline import timeline
 from marsad.engine.local import Engine
 from marsad.entities.resolve import entity_json
@@ -78,7 +89,9 @@ ReadDbOption = Annotated[
     str | None, typer.Option("--db", help="Store to read when no PATH is given (env MARSAD_DB).")
 ]
 StoryOption = Annotated[str | None, typer.Option("--story", help="Only the articles of this story (store).")]
-OutletOption = Annotated[str | None, typer.Option("--outlet", help="Only this outlet's articles (store).")]
+OutletOption = Annotated[str | None, typer.Option(
+    "--outlet", "--source", help="With PATHs: the outlet of documents that lack one; on a store: only its articles."
+)]
 SinceOption = Annotated[str | None, typer.Option("--since", help="Only articles published on or after YYYY-MM-DD.")]
 UntilOption = Annotated[str | None, typer.Option("--until", help="Only articles published on or before YYYY-MM-DD.")]
 LimitOption = Annotated[int, typer.Option("--limit", min=1, help="At most this many articles of the store.")]
@@ -115,7 +128,9 @@ def ingest_command(
     total = store.count()
     store.close()
     for problem in report.problems:
-        err.print(f"[red]error[/red] {problem}", highlight=False, soft_wrap=True)
+        err.print(f"[red]error[/red] {safe_line(str(problem))}", highlight=False, soft_wrap=True)
+    for warning in report.warnings:
+        err.print(f"[yellow]warning[/yellow] {safe_line(str(warning))}", highlight=False, soft_wrap=True)
     if as_json:
         print_json(_report_json(report, total, db))
     else:
@@ -173,15 +188,26 @@ def list_command(
     """List stored articles in publication order."""
     store = _open(db, must_exist=True)
     rows = store.summaries(limit=limit, offset=offset, outlet=outlet)
+    more = bool(store.summaries(limit=1, offset=offset + limit, outlet=outlet))
+    total = None if outlet else store.count()
+    store.close()
     if as_json:
         print_json([summary_json(r) for r in rows])
         return
     table = Table("id", "published", "outlet", "lang", "MT", "title", box=None)
     for r in rows:
         mark = " (dup)" if r.duplicate_of else ""
-        table.add_row(r.id, (r.published or "")[:10], r.outlet or "", r.language,
-                      f"{r.machine_translation:.2f}", (r.title or "")[:70] + mark)
+        table.add_row(r.id, (r.published or "")[:10], safe_line(r.outlet or ""), r.language,
+                      f"{r.machine_translation:.2f}", safe_line((r.title or "")[:70]) + mark)
     out.print(table)
+    err.print(_page_line(len(rows), offset, limit, total, more), highlight=False)
+
+
+def _page_line(shown: int, offset: int, limit: int, total: int | None, more: bool) -> str:
+    """"articles 1-50 of 312; the next ones: --offset 50" under a listing."""
+    span = f"articles {offset + 1}-{offset + shown}" if shown else f"no articles after the first {offset}"
+    of = f" of {total}" if total is not None else ""
+    return f"{span}{of}" + (f"; the next ones: --offset {offset + limit}" if more else "")
 
 
 @app.command("show")
@@ -242,7 +268,6 @@ def timeline_command(
     since: SinceOption = None,
     until: UntilOption = None,
     limit: LimitOption = READ_LIMIT,
-    source: SourceOption = None,
     published: PublishedOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -252,7 +277,7 @@ def timeline_command(
     against each article's publication date.
     """
     if paths:
-        articles, failed = _clean_all(paths, Metadata(outlet=source, published=published))
+        articles, failed = _clean_all(paths, Metadata(outlet=outlet, published=published))
         entries = timeline(articles)
     else:
         store, where = _open_read(db), ArticleFilter(story, outlet, since, until)
@@ -280,14 +305,13 @@ def quotes_command(
     since: SinceOption = None,
     until: UntilOption = None,
     limit: LimitOption = READ_LIMIT,
-    source: SourceOption = None,
     published: PublishedOption = None,
     workers: WorkersOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Attributed statements: direct and indirect speech, denials, with speaker and chain."""
     articles, failed = _understood(paths, db, ArticleFilter(story, outlet, since, until), limit,
-                                   Metadata(outlet=source, published=published), workers)
+                                   Metadata(outlet=outlet, published=published), workers)
     statements = story_statements(articles, story_entities(articles))
     if as_json:
         print_json([statement_json(s) for s in statements])
@@ -310,14 +334,13 @@ def claims_command(
     since: SinceOption = None,
     until: UntilOption = None,
     limit: LimitOption = READ_LIMIT,
-    source: SourceOption = None,
     published: PublishedOption = None,
     workers: WorkersOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Claim groups across outlets: who supports, who contradicts, what rests on one outlet."""
     articles, failed = _understood(paths, db, ArticleFilter(story, outlet, since, until), limit,
-                                   Metadata(outlet=source, published=published), workers)
+                                   Metadata(outlet=outlet, published=published), workers)
     alignment = align_story(articles)
     if as_json:
         print_json(alignment_json(alignment))
@@ -337,6 +360,10 @@ def _print_alignment(alignment: Alignment) -> None:
         for c in group.contradictions:
             out.print(f"    [red]≠[/red] {escape(c.against.outlet or c.against.article)} / "
                       f"{escape(c.claim.outlet or c.claim.article)}: {escape(c.reason)}", highlight=False)
+    for group in alignment.figures:
+        for c in group.contradictions:
+            if c.claim in group.claims:
+                out.print(f"[red]≠[/red] {escape(c.reason)}", highlight=False)
     for category, points in alignment.series.items():
         values = ", ".join(f"{p.day}: {p.value}" for p in points)
         out.print(f"[bold]{category}[/bold] over time: {values}", highlight=False)
@@ -351,14 +378,13 @@ def entities_command(
     since: SinceOption = None,
     until: UntilOption = None,
     limit: LimitOption = READ_LIMIT,
-    source: SourceOption = None,
     published: PublishedOption = None,
     workers: WorkersOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """People, organisations and places, resolved across spellings, scripts and articles."""
     articles, failed = _understood(paths, db, ArticleFilter(story, outlet, since, until), limit,
-                                   Metadata(outlet=source, published=published), workers)
+                                   Metadata(outlet=outlet, published=published), workers)
     entities = story_entities(articles)
     if as_json:
         print_json([entity_json(e) for e in entities])
@@ -380,10 +406,11 @@ def ner_command(
     A gold tag column, if present, is ignored, so tagging quality can be measured on any gold set.
     """
     try:
-        text = sys.stdin.read() if file == "-" else Path(file).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        err.print(f"[red]error[/red] {escape(file)}: cannot read ({escape(str(exc))})", highlight=False)
-        raise typer.Exit(1) from exc
+        text = read_limited(file).decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        _fail(f"{file}: cannot read ({exc})", 1)
+    except MarsadError as exc:
+        _fail(str(exc), 1)
     for line in tag_conll(text.splitlines()):
         sys.stdout.write(line + "\n")
 
@@ -401,8 +428,7 @@ def stance_command(
     try:
         pairs = read_pairs(file)
     except MarsadError as exc:
-        err.print(f"[red]error[/red] {escape(str(exc))}", highlight=False)
-        raise typer.Exit(1) from exc
+        _fail(str(exc), 1)
     with _progress() as progress:
         progress.add_task(f"classifying {len(pairs)} pairs", total=None)
         probabilities = classify_pairs_proba(pairs)
@@ -443,7 +469,9 @@ def stories_command(
         if paths:
             report = ingest(paths, store, Metadata())
             for problem in report.problems:
-                err.print(f"[red]error[/red] {escape(str(problem))}", highlight=False, soft_wrap=True)
+                err.print(f"[red]error[/red] {safe_line(str(problem))}", highlight=False, soft_wrap=True)
+            for warning in report.warnings:
+                err.print(f"[yellow]warning[/yellow] {safe_line(str(warning))}", highlight=False, soft_wrap=True)
             failed = not report.ok
         assign_new(store)
         if rebuild:
@@ -458,13 +486,17 @@ def stories_command(
 
 
 def _print_stories(stories: list[Story]) -> None:
+    """Each story with its id (what `marsad brief` takes), its events and their articles."""
     for story in stories:
         outlets = ", ".join(o.outlet for o in story.coverage.outlets)
-        out.print(f"[bold]{escape(story.title)}[/bold]  ({len(story.events)} events, {outlets})", highlight=False)
+        out.print(f"[bold]{story.id}[/bold]  {safe_line(story.title)}  ({len(story.events)} events, "
+                  f"{safe_line(outlets)})", highlight=False)
         for event in story.events:
-            out.print(f"  • {escape(event.title)}  [{(event.first_published or '')[:10]}]", highlight=False)
+            out.print(f"  • {safe_line(event.title)}  \\[{(event.first_published or '')[:10]}]", highlight=False)
             for a in event.articles:
-                out.print(f"      {a.id}  {(a.published or '')[:10]}  {escape(a.outlet or '')}", highlight=False)
+                out.print(f"      {a.id}  {(a.published or '')[:10]}  {safe_line(a.outlet or '')}", highlight=False)
+    if stories:
+        err.print(f"{len(stories)} stories; the brief of one: marsad brief STORY_ID --db FILE", highlight=False)
 
 
 def _print_rebuild(report: RebuildReport) -> None:
@@ -509,20 +541,51 @@ def brief_command(
 def serve_command(
     db: DbOption = DEFAULT_DB,
     host: Annotated[str, typer.Option(help="Address to bind; beyond localhost a token is required.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    port: Annotated[int, typer.Option(help="Port (1-65535).")] = 8000,
     token: Annotated[
         str | None, typer.Option(help="Token every request must carry (env MARSAD_TOKEN).", envvar="MARSAD_TOKEN")
     ] = None,
     uploads: Annotated[Path | None, typer.Option(help="Folder for uploaded files (default: a temporary one).")] = None,
+    allow_host: Annotated[list[str] | None, typer.Option(
+        "--allow-host", help="A host name clients reach the server by (repeatable); required when --host binds every "
+                             "interface (0.0.0.0). Loopback names and the --host address are always allowed.")] = None,
+    create: Annotated[bool, typer.Option("--create", help="Start an empty store if --db names none.")] = False,
 ) -> None:
     """The web interface and HTTP API (pages at /, API under /api, description at /docs)."""
-    from marsad.web.server import LOCAL_HOSTS, serve  # the web stack loads only for this command
+    from marsad.web.hosts import LOCAL_HOSTS, allowed_hosts  # the web stack loads only for this command
+    from marsad.web.server import listen, serve
 
+    if not 1 <= port <= MAX_PORT:
+        _fail(f"--port must be between 1 and {MAX_PORT}, not {port}", 2)
+    if not is_server(db) and not Path(db).exists() and not create:
+        _fail(f"no store at {db}: ingest articles first (`marsad ingest PATH --db {db}`), "
+              "or start an empty store with --create", 2)
+    _open(db).close()  # creates or migrates it; a file that is not a store is refused here
+    try:
+        allowed_hosts(host, allow_host or ())
+    except MarsadError as exc:
+        _fail(str(exc), 2)
+    try:
+        sock = listen(host, port)
+    except OSError as exc:
+        _fail(f"cannot listen on {host}:{port} ({exc.strerror or exc}){_LISTEN_HINTS.get(exc.errno or 0, '')}", 1)
     if host not in LOCAL_HOSTS and not token:
         token = secrets.token_urlsafe(24)
         err.print(f"serving beyond localhost: every request needs the token; open http://{host}:{port}/?token={token}")
     out.print(f"marsad serving {describe(db)} at http://{host}:{port}/ (API description: /docs)", highlight=False)
-    serve(db, host, port, token, uploads)
+    serve(db, sock, host, token, uploads, allow_host or ())
+
+
+MAX_PORT = 65535
+_LISTEN_HINTS = {errno.EADDRINUSE: ": another program is using this port; choose another with --port",
+                 errno.EACCES: ": ports below 1024 need privileges; choose another with --port",
+                 errno.EADDRNOTAVAIL: ": this machine has no such address; check --host"}
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    """One error line on standard error, then exit with `code`."""
+    err.print(f"[red]error[/red] {safe_line(message)}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
 
 
 def _clean_all(paths: list[str], defaults: Metadata) -> tuple[list[Article], bool]:
@@ -531,7 +594,7 @@ def _clean_all(paths: list[str], defaults: Metadata) -> tuple[list[Article], boo
     failed = False
     for item in clean_inputs(paths, defaults):
         if isinstance(item, Problem):
-            err.print(f"[red]error[/red] {escape(str(item))}", highlight=False, soft_wrap=True)
+            err.print(f"[red]error[/red] {safe_line(str(item))}", highlight=False, soft_wrap=True)
             failed = True
         else:
             articles.append(item)
@@ -574,13 +637,11 @@ def _open_read(db: str | None) -> Store:
 
 def _open(db: str, must_exist: bool = False) -> Store:
     if must_exist and not is_server(db) and not Path(db).exists():
-        err.print(f"[red]error[/red] no store at {escape(db)}: run `marsad ingest PATH --db {escape(db)}` first")
-        raise typer.Exit(2)
+        _fail(f"no store at {db}: run `marsad ingest PATH --db {db}` first", 2)
     try:
         return open_store(db)
     except MarsadError as exc:
-        err.print(f"[red]error[/red] {exc}")
-        raise typer.Exit(2) from exc
+        _fail(str(exc), 2)
 
 
 @contextmanager
@@ -593,14 +654,12 @@ def _cluster(scheduler: str | None, workers: int | None) -> Iterator[Engine | No
     try:
         from marsad.engine.cluster import dask_engine
     except ImportError as exc:
-        err.print(f"[red]error[/red] --scheduler needs Dask: pip install 'marsad[cluster]' ({escape(str(exc))})")
-        raise typer.Exit(2) from exc
+        _fail(f"--scheduler needs Dask: pip install 'marsad[cluster]' ({exc})", 2)
     try:
         with dask_engine(scheduler, workers) as engine:
             yield engine
     except MarsadError as exc:
-        err.print(f"[red]error[/red] {escape(str(exc))}", highlight=False)
-        raise typer.Exit(2) from exc
+        _fail(str(exc), 2)
 
 
 def _progress() -> Progress:
@@ -625,6 +684,10 @@ def _report_json(report: IngestReport, total: int, db: str) -> dict[str, Any]:
             {"path": p.origin.path, "locator": p.origin.locator, "reason": p.reason}
             for p in report.problems
         ],
+        "warnings": [
+            {"path": p.origin.path, "locator": p.origin.locator, "reason": p.reason}
+            for p in report.warnings
+        ],
         "articles_in_store": total,
     }
 
@@ -637,11 +700,13 @@ def _print_report(report: IngestReport, total: int, db: str) -> None:
         f"— {total} articles in {describe(db)}",
         highlight=False, soft_wrap=True,
     )
-    reasons: dict[str, int] = {}
-    for problem in report.problems:
-        reasons[problem.reason.split(" (")[0]] = reasons.get(problem.reason.split(" (")[0], 0) + 1
-    for reason, n in sorted(reasons.items(), key=lambda kv: -kv[1]):
-        out.print(f"  skipped {n}: {reason}", highlight=False)
+    for label, found in (("skipped", report.problems), ("warned", report.warnings)):
+        reasons: dict[str, int] = {}
+        for problem in found:
+            reason = problem.reason.split(" (")[0]
+            reasons[reason] = reasons.get(reason, 0) + 1
+        for reason, n in sorted(reasons.items(), key=lambda kv: -kv[1]):
+            out.print(f"  {label} {n}: {safe_line(reason)}", highlight=False)
 
 
 def _print_article(article: Article, links: list[Any], removed: bool) -> None:
@@ -655,17 +720,17 @@ def _print_article(article: Article, links: list[Any], removed: bool) -> None:
     ]
     for key, value in meta:
         if value:
-            out.print(f"[dim]{key}:[/dim] {value}", highlight=False)
+            out.print(f"[dim]{key}:[/dim] {safe_line(value)}", highlight=False)
     for link in links:
         other = link.target if link.source == article.id else link.source
         role = "copied by" if link.source == article.id else "copies"
         out.print(f"[dim]{link.kind}:[/dim] {role} {other} ({link.score})", highlight=False)
     out.print()
-    out.print(article.text, highlight=False, markup=False)
+    out.print(safe_text(article.text), highlight=False, markup=False)
     if removed:
         out.print("\n[dim]removed lines:[/dim]")
         for line in article.removed:
-            out.print(f"  \\[{escape(line.rule)}] {escape(line.text)}  [dim]({escape(line.reason)})[/dim]",
+            out.print(f"  \\[{safe_line(line.rule)}] {safe_line(line.text)}  [dim]({safe_line(line.reason)})[/dim]",
                       highlight=False)
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from dataclasses import asdict
 from typing import Any
+
+from rich.markup import escape
 
 from marsad.claims.quotes import Statement
 from marsad.dates.timeline import TimelineEntry
@@ -73,6 +76,25 @@ def coverage_json(coverage: Coverage) -> dict[str, Any]:
         "copies": [asdict(c) for c in coverage.copies],
         "silent_outlets": list(coverage.silent_outlets),
     }
+
+
+# Control characters (C0, DEL, C1) and bidi overrides: shown as escapes, never sent to a terminal.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_IN_TEXT = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def safe_line(text: str) -> str:
+    """`text` for one line of rich output: control characters shown as escapes (\\x1b), markup escaped."""
+    return escape(_UNSAFE.sub(_escaped, text))
+
+
+def safe_text(text: str) -> str:
+    """Multi-line text for a terminal (printed without markup): control characters but tab and newline escaped."""
+    return _UNSAFE_IN_TEXT.sub(_escaped, text)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    return match.group().encode("unicode_escape").decode("ascii")
 
 
 def print_json(value: Any) -> None:

@@ -135,13 +135,26 @@ class Run:
     relative: bool = True
 
     def resolve(self, ctx: Context) -> Resolved | None:
-        """First day of the first period to last day of the last one."""
-        unit: Unit = "day" if self.unit in ("hour", "minute") else self.unit
-        start = shift(period_start(ctx.ref, unit), self.offset, unit)
-        end = shift(start, self.count, unit) - _DAY
-        precision = self.precision or _unit_precision(unit)
-        single_day = unit == "day" and self.count == 1
+        """First day of the first period to last day of the last one.
+
+        Hours and minutes are no calendar periods: الساعات الماضية (24 hours, the vague
+        default) and الـ24 ساعة الماضية end on the reference day, like خلال 24 ساعة."""
+        if self.unit in ("hour", "minute"):
+            return self._within_days(ctx)
+        start = shift(period_start(ctx.ref, self.unit), self.offset, self.unit)
+        end = shift(start, self.count, self.unit) - _DAY
+        precision = self.precision or _unit_precision(self.unit)
+        single_day = self.unit == "day" and self.count == 1
         return Resolved(start, None if single_day else end, precision)
+
+    def _within_days(self, ctx: Context) -> Resolved:
+        """The days an hour or minute span touches, ending (past) or starting (future) on the reference day."""
+        precision = self.precision or _unit_precision(self.unit)
+        if self.offset < 0:
+            start = min(ctx.ref, shift(ctx.ref, -self.count, self.unit) + _DAY)
+            return Resolved(start, ctx.ref if start < ctx.ref else None, precision)
+        end = max(ctx.ref, shift(ctx.ref, self.count, self.unit) - _DAY)
+        return Resolved(ctx.ref, end if end > ctx.ref else None, precision)
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,10 +8,16 @@
   or `MIN_SHARED_SHARE` of the new article's long sentences.
 The direction of a link goes from the earlier article (by publication date,
 else by ingest order) to the later one.
+
+Nothing is loaded into memory when a run starts: the LSH buckets of every
+article (one 64-bit hash per band of its signature, datasketch's banding) are
+kept in the store and looked up per new article, so the cost of an ingest
+depends on what arrives, not on how much is stored.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zlib
 from dataclasses import dataclass
@@ -25,6 +31,11 @@ from marsad.store.base import Store
 from marsad.text.normalize import stable_hash
 
 NUM_PERM = 128
+# Words of an article whose shingles make its signature: the longest real articles have a few
+# thousand; a 10 MB text of 3 million one-letter words is signed by its first part.
+MAX_SHINGLED_WORDS = 200_000
+# Shingles hashed at once: bounds MinHash's working memory (NUM_PERM x 8 bytes each) on a 10 MB article.
+SHINGLE_BATCH = 20_000
 SHINGLE_WORDS = 3
 LSH_THRESHOLD = 0.5
 NEAR_DUPLICATE_JACCARD = 0.6
@@ -53,50 +64,28 @@ class Deduplicator:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-        self._minhashes: dict[str, LeanMinHash] = {}
-        self._first_with_content: dict[str, str] = {}
-        self._seen = 0  # the store's last entry read (`DedupeEntry.seq`)
-        self.catch_up()
-
-    def catch_up(self) -> int:
-        """Read the articles stored since the last look (by this writer or another one sharing the
-        store); return how many of them this index did not hold yet."""
-        new = 0
-        for entry in self.store.dedupe_entries(after=self._seen):
-            self._seen = entry.seq
-            new += entry.article_id not in self._minhashes
-            self._index(entry.article_id, _lean(entry.signature))
-            self._first_with_content.setdefault(entry.content_hash, entry.article_id)
-        return new
+        for article_id, signature in store.unbucketed_signatures():  # stores made before buckets were kept
+            store.add_buckets(article_id, buckets(signature))
 
     def links(self, article: Article, signals: Signals) -> tuple[str | None, list[Link]]:
         """(the article it exactly duplicates, if any; every link it has to stored articles)."""
         links: list[Link] = []
-        duplicate_of = self._first_with_content.get(article.content_hash)
+        duplicate_of = self.store.first_with_content(article.content_hash)
+        if duplicate_of == article.id:
+            duplicate_of = None
         if duplicate_of:
             links.append(Link("exact", duplicate_of, article.id, 1.0))
         links.extend(self._near(article, signals, exclude=duplicate_of))
         links.extend(self._reuse(article, signals))
         return duplicate_of, self._orient(article, links)
 
-    def add(self, article: Article, signals: Signals) -> None:
-        """Make the article findable by the next ones."""
-        self._index(article.id, _lean(signals.signature))
-        self._first_with_content.setdefault(article.content_hash, article.id)
-
-    def _index(self, article_id: str, minhash: LeanMinHash) -> None:
-        if article_id not in self._minhashes:
-            self._minhashes[article_id] = minhash
-            self._lsh.insert(article_id, minhash)
-
     def _near(self, article: Article, signals: Signals, exclude: str | None) -> list[Link]:
         minhash = _lean(signals.signature)
         found = []
-        for other in self._lsh.query(minhash):
+        for other, signature in self.store.bucket_matches(buckets(signals.signature)).items():
             if other in (article.id, exclude):
                 continue
-            jaccard = float(minhash.jaccard(self._minhashes[other]))
+            jaccard = float(minhash.jaccard(_lean(signature)))
             if jaccard >= NEAR_DUPLICATE_JACCARD:
                 found.append(Link("near", other, article.id, round(jaccard, 3)))
         return found
@@ -141,7 +130,11 @@ def signals(folded_body: str) -> Signals:
     minhash = MinHash(
         num_perm=NUM_PERM, seed=_SEED, permutations=_permutations(), scheme=_SCHEME, hashfunc=zlib.crc32
     )
-    minhash.update_batch(shingles(folded_body))
+    # A minimum over the distinct shingles (the signature of a multiset is that of its set), hashed in
+    # batches: datasketch holds NUM_PERM hash values per shingle of a batch at once.
+    distinct = list(dict.fromkeys(shingles(folded_body)))
+    for start in range(0, len(distinct), SHINGLE_BATCH):
+        minhash.update_batch(distinct[start : start + SHINGLE_BATCH])
     return Signals(minhash.hashvalues.tobytes(), sentence_fingerprints(folded_body))
 
 
@@ -153,9 +146,26 @@ def _permutations() -> tuple[np.ndarray, np.ndarray]:
     return permutations
 
 
+def buckets(signature: bytes) -> list[int]:
+    """The LSH bucket of each band of a signature: a signed 64-bit hash of (band, its hash values),
+    with datasketch's banding for `LSH_THRESHOLD` (bands and rows chosen by MinHashLSH)."""
+    values = np.frombuffer(signature, dtype=np.uint32)
+    found = []
+    for band, (start, end) in enumerate(_bands()):
+        digest = hashlib.blake2b(values[start:end].byteswap().tobytes(), digest_size=8, person=bytes([band]) * 8)
+        found.append(int.from_bytes(digest.digest(), "big", signed=True))
+    return found
+
+
+@lru_cache(maxsize=1)
+def _bands() -> list[tuple[int, int]]:
+    return list(MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM).hashranges)
+
+
 def shingles(folded: str) -> list[bytes]:
-    """Word 3-shingles of a folded text (single words for very short texts)."""
-    words = _PUNCT.sub(" ", folded).split()
+    """Word 3-shingles of a folded text (single words for very short texts), of its first
+    `MAX_SHINGLED_WORDS` words."""
+    words = _PUNCT.sub(" ", folded).split()[:MAX_SHINGLED_WORDS]
     if len(words) < SHINGLE_WORDS:
         return [w.encode() for w in words] or [b""]
     return [

@@ -28,7 +28,8 @@ from marsad.engine.partitions import Partition, plan, read_partition
 from marsad.errors import MarsadError
 from marsad.ingest.formats import Item
 from marsad.ingest.sources import Metadata
-from marsad.understand.workers import available_cores, limit_threads
+from marsad.threads import limit_threads
+from marsad.understand.workers import available_cores
 
 # Partitions being read ahead of the one the writer takes next.
 PARTITIONS_AHEAD = 4

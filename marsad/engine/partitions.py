@@ -2,8 +2,9 @@
 
 - a Parquet file: one partition per row group;
 - a JSON Lines file (`.jsonl`, `.ndjson`, `.jsonlines`, gzipped or not): chunks
-  of `LINES_PER_PARTITION` lines, read as bytes here and parsed on a worker with
-  their own line numbers (the error lines name the same lines as a local ingest);
+  of `LINES_PER_PARTITION` lines, read as bytes here within the streaming limits
+  and parsed on a worker with their own line numbers (the error lines name the
+  same lines as a local ingest);
 - any other file or a directory (with its `meta.json` sidecars): one partition,
   read by `ingest.sources.read_inputs` on a worker (a WARC file is one partition);
 - stdin: read here.
@@ -12,14 +13,15 @@ Items come back in input order, exactly those a local ingest reads.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import islice, repeat
+from itertools import islice
 from pathlib import Path
 
 from marsad.ingest import formats
 from marsad.ingest.formats import Item
-from marsad.ingest.sources import STDIN, Metadata, read_inputs
+from marsad.ingest.sources import STDIN, Metadata, read_inputs, within_line_limit
+from marsad.ingest.streams import Gunzipped, NumberedLine, numbered_lines
 from marsad.records import Problem, RawDocument
 
 LINES_PER_PARTITION = 500
@@ -34,8 +36,7 @@ class Partition:
     path: str
     defaults: Metadata
     row_group: int | None = None
-    first_line: int = 0  # of `lines`, counted from 1
-    lines: tuple[bytes | Problem, ...] = ()
+    lines: tuple[NumberedLine | Problem, ...] | None = None  # some numbered lines of a JSON Lines file
 
 
 def plan(paths: Sequence[str], defaults: Metadata | None = None) -> Iterator[Partition | list[Item]]:
@@ -65,10 +66,9 @@ def read_partition(partition: Partition) -> list[Item]:
         from marsad.ingest.parquet import read_row_group
 
         return _filled(read_row_group(partition.path, partition.row_group), partition.defaults)
-    if partition.first_line:
-        # blank lines are skipped, so padding numbers this partition's lines as in the whole file
-        lines = [*repeat(b"", partition.first_line - 1), *partition.lines]
-        return _filled(formats.read_jsonl(partition.path, lines), partition.defaults)
+    if partition.lines is not None:
+        items = (within_line_limit(item) for item in formats.read_jsonl(partition.path, partition.lines))
+        return _filled(items, partition.defaults)
     return list(read_inputs([partition.path], partition.defaults))
 
 
@@ -81,13 +81,11 @@ def _line_partitions(name: str, defaults: Metadata) -> Iterator[Partition]:
     with stream:
         compressed = stream.read(2) == b"\x1f\x8b"
         stream.seek(0)
-        lines = formats.gunzip_lines(name, stream) if compressed else iter(stream)
-        first = 1
+        lines = numbered_lines(name, Gunzipped(stream).read if compressed else stream.read)
         while part := tuple(islice(lines, LINES_PER_PARTITION)):
-            yield Partition(name, defaults, first_line=first, lines=part)
-            first += len(part)
+            yield Partition(name, defaults, lines=part)
 
 
-def _filled(items: Iterator[Item], defaults: Metadata) -> list[Item]:
+def _filled(items: Iterable[Item], defaults: Metadata) -> list[Item]:
     return [defaults.fill(item) if isinstance(item, RawDocument) else item for item in items]
 

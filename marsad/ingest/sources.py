@@ -8,9 +8,9 @@ A directory may hold a `meta.json` sidecar mapping file names to metadata
 
 from __future__ import annotations
 
-import gzip
 import io
 import json
+import logging
 import sys
 import zlib
 from collections.abc import Iterator, Sequence
@@ -18,9 +18,21 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from marsad.errors import InputError
 from marsad.ingest import formats
 from marsad.ingest.formats import Item
+from marsad.ingest.limits import (
+    MAX_DOCUMENT_LINES,
+    MAX_PROBLEMS_PER_FILE,
+    MAX_RECORDS_PER_FILE,
+    MAX_WHOLE_FILE_BYTES,
+    megabytes,
+)
+from marsad.ingest.streams import GZIP_ERRORS, Gunzipped, numbered_lines, read_at_most
+from marsad.ingest.walk import walk_files
 from marsad.records import Origin, Problem, RawDocument
+
+log = logging.getLogger(__name__)
 
 SIDECAR_NAME = "meta.json"
 STDIN = "-"
@@ -61,16 +73,19 @@ def read_inputs(paths: Sequence[str], defaults: Metadata | None = None) -> Itera
         path = Path(name)
         if path.is_dir():
             yield from _read_directory(path, defaults)
-        elif path.is_file():
+        elif path.exists():  # a file, or a pipe named on purpose (<(zcat feed.jsonl.gz))
             yield from _with_metadata(read_file(path), defaults)
+        elif path.is_symlink():
+            yield Problem(Origin(name), "a broken symbolic link")
         else:
             yield Problem(Origin(name), "no such file or directory")
 
 
 def _read_directory(root: Path, defaults: Metadata) -> Iterator[Item]:
     sidecars: dict[Path, dict[str, Metadata]] = {}
-    for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        if any(part.startswith(".") for part in path.relative_to(root).parts):
+    for path in walk_files(root):
+        if isinstance(path, Problem):
+            yield path
             continue
         if path.name == SIDECAR_NAME:
             continue
@@ -106,7 +121,7 @@ def _with_metadata(items: Iterator[Item], meta: Metadata) -> Iterator[Item]:
 
 
 def read_file(path: Path) -> Iterator[Item]:
-    """Every document in one file, whatever its format."""
+    """Every document in one file, whatever its format, within the per-file limits."""
     try:
         with path.open("rb") as stream:
             yield from _read_stream(str(path), stream)
@@ -115,6 +130,41 @@ def read_file(path: Path) -> Iterator[Item]:
 
 
 def _read_stream(name: str, stream: BinaryIO) -> Iterator[Item]:
+    """The items of one stream, each bad record a problem, stopping at the per-file limits."""
+    problems = records = 0
+    try:
+        for found in _read_items(name, stream):
+            item = within_line_limit(found)
+            records += 1
+            problems += isinstance(item, Problem)
+            yield item
+            if problems >= MAX_PROBLEMS_PER_FILE:
+                yield Problem(Origin(name, _after(item)), f"{problems} bad records, the limit for one file; "
+                                                          "the rest of it is not read")
+                return
+            if records >= MAX_RECORDS_PER_FILE:
+                yield Problem(Origin(name, _after(item)), f"more than {MAX_RECORDS_PER_FILE:,} records, the limit "
+                                                          "for one file; the rest is not read: split the file")
+                return
+    except Exception as exc:  # a reader's bug must cost one file, not the batch
+        log.info("reading %s failed", name, exc_info=True)
+        yield Problem(Origin(name), f"internal error while reading ({type(exc).__name__}: {exc}); "
+                                    f"{records} records read before it")
+
+
+def within_line_limit(item: Item) -> Item:
+    """The document, or a problem when its text has more lines than an article can have."""
+    if isinstance(item, RawDocument) and (lines := item.text.count("\n") + 1) > MAX_DOCUMENT_LINES:
+        return Problem(item.origin, f"more lines than an article has ({lines:,} lines; the limit is "
+                                    f"{MAX_DOCUMENT_LINES:,}); split it into articles")
+    return item
+
+
+def _after(item: Item) -> str:
+    return f"after {item.origin.locator}" if item.origin.locator else ""
+
+
+def _read_items(name: str, stream: BinaryIO) -> Iterator[Item]:
     lowered = name.lower()
     kind = _kind_from_name(lowered.removesuffix(".gz"))
     buffered: io.BufferedReader[Any] = io.BufferedReader(stream)
@@ -129,8 +179,8 @@ def _read_stream(name: str, stream: BinaryIO) -> Iterator[Item]:
         yield from read_parquet(name, buffered)
         return
     if kind == "jsonl" and not lowered.removesuffix(".gz").endswith(".json"):
-        lines = formats.gunzip_lines(name, buffered) if compressed else iter(buffered)
-        yield from formats.read_jsonl(name, lines)
+        read = Gunzipped(buffered).read if compressed else buffered.read
+        yield from formats.read_jsonl(name, numbered_lines(name, read))
         return
     raw_or_problem = _read_all(name, buffered, compressed)
     if isinstance(raw_or_problem, Problem):
@@ -146,23 +196,24 @@ def _read_stream(name: str, stream: BinaryIO) -> Iterator[Item]:
     elif kind == "jsonl" and raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
         yield from formats.read_json_array(name, raw)
     elif kind == "jsonl":
-        yield from formats.read_jsonl(name, io.BytesIO(raw))
+        yield from formats.read_jsonl(name, numbered_lines(name, io.BytesIO(raw).read))
     else:
         yield from formats.read_text(origin, raw)
 
 
 def _read_all(name: str, stream: io.BufferedReader[Any], compressed: bool) -> bytes | Problem:
-    limit = formats.MAX_DOCUMENT_BYTES * 4  # a CSV may hold several articles
+    """A file read whole (CSV, JSON array, text, HTML), at most `MAX_WHOLE_FILE_BYTES` of it."""
+    limit = MAX_WHOLE_FILE_BYTES
     try:
-        source: BinaryIO = gzip.GzipFile(fileobj=stream) if compressed else stream  # type: ignore[assignment]
-        data = source.read(limit + 1)
-    except (EOFError, OSError) as exc:
+        data = read_at_most(Gunzipped(stream).read if compressed else stream.read, limit + 1)
+    except InputError as exc:
+        return Problem(Origin(name), str(exc))
+    except GZIP_ERRORS as exc:
         return Problem(Origin(name), f"truncated or corrupt gzip ({exc})")
     if len(data) > limit:
         return Problem(
             Origin(name),
-            f"too large to read as one document (> {limit // 1024 // 1024} MB); "
-            "split it into articles (JSON Lines)",
+            f"too large to read as one document (> {megabytes(limit)}); split it into articles (JSON Lines)",
         )
     return data
 
@@ -184,6 +235,7 @@ def _kind_from_name(name: str) -> str | None:
 
 
 def _is_warc(head: bytes, compressed: bool, stream: io.BufferedReader[Any]) -> bool:
+    """True when the stream (gzipped or not) starts with a WARC header."""
     if compressed:
         try:
             head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(stream.peek(4096))[:16]

@@ -19,7 +19,7 @@ from pydantic import TypeAdapter
 
 from marsad.brief.build import build_brief, choose_articles
 from marsad.brief.model import Brief
-from marsad.claims.align import alignment_json
+from marsad.claims.export import alignment_json
 from marsad.entities.resolve import Entity
 from marsad.relate.story import align_story, story_entities
 from marsad.store.base import Store, StoryResult

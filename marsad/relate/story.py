@@ -12,7 +12,7 @@ from marsad.claims.embed import DIM
 from marsad.claims.extract import Claim, with_entities
 from marsad.claims.quotes import Statement, with_speaker_entity
 from marsad.claims.subjects import EntityIndex
-from marsad.dates.timeline import TimelineEntry
+from marsad.dates.timeline import TimelineEntry, article_timeline
 from marsad.entities.mentions import extract_mentions
 from marsad.entities.resolve import Entity, resolve
 from marsad.records import Article
@@ -44,8 +44,9 @@ def story_statements(articles: Sequence[Article], entities: Sequence[Entity]) ->
 
 
 def story_timeline(articles: Sequence[Article]) -> list[TimelineEntry]:
-    """Every dated expression of understood articles, ordered by date (then article, position)."""
-    entries = [e for a in articles for e in annotation_of(a).timeline]
+    """Every dated expression of the articles (from their annotations; found now for those without one),
+    ordered by date (then article, position)."""
+    entries = [e for a in articles for e in (a.annotation.timeline if a.annotation else article_timeline(a))]
     return sorted(entries, key=lambda e: (e.date, e.published or "", e.article, e.start))
 
 
@@ -53,4 +54,5 @@ def align_story(articles: Sequence[Article], entities: Sequence[Entity] | None =
     """Group the claims of understood articles; find contradictions, single sources and series."""
     entities = story_entities(articles) if entities is None else entities
     claims, vectors = story_claims(articles, entities)
-    return align_claims(claims, vectors, find_copies(articles))
+    machine = frozenset(a.id for a in articles if a.machine_translation.flagged)
+    return align_claims(claims, vectors, find_copies(articles), machine)

@@ -3,7 +3,7 @@
 `Store` is four small interfaces, each a concern a reader can take alone:
 `ArticleStore` (articles, raw bytes, search), `DedupeIndex` (what deduplication
 and template-line detection need), `StoryIndex` (events, stories and their
-results) and `AnnotationStore`; plus the unit of work (`begin_write`, `commit`).
+results) and `AnnotationStore`; plus the unit of work (`begin`, `commit`).
 Both backends pass one contract suite (`tests/store/`).
 """
 
@@ -52,6 +52,7 @@ class StoredArticle:
     fingerprints: Sequence[int]  # hashes of the article's long sentences
     duplicate_of: str | None
     folded_body: str  # the body's matching form, for the search index
+    buckets: Sequence[int] = ()  # LSH buckets of the signature (`dedupe.detector.buckets`)
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,19 @@ class Assignment:
     story_id: str
     published: str | None
     profile: bytes
+
+
+@dataclass(frozen=True)
+class StoredCluster:
+    """An event or story of the clusterer as the store keeps it (`stories.state`): its state, the
+    posting keys it is found by, and its packed mean vector."""
+
+    level: str  # "event" or "story"
+    id: str
+    last: str | None  # YYYY-MM-DD of its latest article
+    state: bytes
+    vector: bytes | None
+    keys: Sequence[str] = ()  # keys to add (terms, entities); existing ones are kept
 
 
 @dataclass(frozen=True)
@@ -104,16 +118,6 @@ class StoryResult:
     key: str  # names the story's articles and their annotations' versions when it was made
     data: bytes
     made_at: str = ""
-
-
-@dataclass(frozen=True)
-class DedupeEntry:
-    """What deduplication keeps in memory of one stored article; `seq` grows in commit order."""
-
-    seq: int
-    article_id: str
-    content_hash: str
-    signature: bytes
 
 
 class OutletLineCounts(Protocol):
@@ -186,12 +190,25 @@ class DedupeIndex(ABC):
         """(article id, folded-text hash) of every article, in ingest order."""
 
     @abstractmethod
-    def signatures(self) -> Iterator[tuple[str, bytes]]:
-        """(article id, MinHash signature) of every article."""
+    def first_with_content(self, content_hash: str) -> str | None:
+        """The first stored article with this folded-text hash, if any."""
 
     @abstractmethod
-    def dedupe_entries(self, after: int = 0) -> Iterator[DedupeEntry]:
-        """The dedupe entries of the articles stored after `seq` = `after`, in commit order."""
+    def bucket_matches(self, buckets: Sequence[int]) -> dict[str, bytes]:
+        """The articles in any of these LSH buckets, with their MinHash signatures."""
+
+    @abstractmethod
+    def add_buckets(self, article_id: str, buckets: Sequence[int]) -> None:
+        """File a stored article under its LSH buckets."""
+
+    @abstractmethod
+    def unbucketed_signatures(self) -> Iterator[tuple[str, bytes]]:
+        """(article id, MinHash signature) of the articles filed under no LSH bucket yet."""
+
+    @abstractmethod
+    def article_seq(self) -> int:
+        """The sequence number of the latest stored article (0: none): it grows with every article any
+        writer stores, so a writer sees whether another one wrote since its last unit of work."""
 
     @abstractmethod
     def fingerprint_matches(self, fingerprints: Sequence[int]) -> dict[str, int]:
@@ -219,12 +236,41 @@ class StoryIndex(ABC):
         when None; undated articles only when `until` is None), in publication order."""
 
     @abstractmethod
-    def term_frequencies(self) -> tuple[int, dict[str, int]]:
-        """How many articles story clustering has seen, and in how many of them each term appeared."""
+    def term_frequencies(self, terms: Sequence[str] | None = None) -> tuple[int, dict[str, int]]:
+        """How many articles story clustering has seen, and in how many of them each term appeared
+        (of these terms only, when given)."""
 
     @abstractmethod
     def add_term_frequencies(self, documents: int, frequencies: dict[str, int]) -> None:
         """Count more articles into the term frequencies."""
+
+    @abstractmethod
+    def save_clusters(self, clusters: Iterable[StoredCluster]) -> None:
+        """Write clusters' states (replacing the old ones) and add their keys."""
+
+    @abstractmethod
+    def clusters(self, level: str, ids: Sequence[str]) -> list[StoredCluster]:
+        """The stored states of these clusters (keys left out)."""
+
+    @abstractmethod
+    def cluster_candidates(self, level: str, keys: Sequence[str], since: str | None, limit: int) -> list[str]:
+        """Clusters filed under most of these keys, active on or after `since`, at most `limit`."""
+
+    @abstractmethod
+    def cluster_vectors(self, level: str, since: str | None) -> list[tuple[str, bytes]]:
+        """(id, packed mean vector) of the clusters active on or after `since`."""
+
+    @abstractmethod
+    def saved_clusters(self) -> int:
+        """How many clusters the store keeps states of."""
+
+    @abstractmethod
+    def placements_of(self, article_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        """(event id, story id) of each of these articles that has them."""
+
+    @abstractmethod
+    def clear_clusters(self) -> None:
+        """Forget every cluster state (before a rebuild)."""
 
     @abstractmethod
     def unassigned(self) -> list[str]:
@@ -276,7 +322,7 @@ class Store(ArticleStore, DedupeIndex, StoryIndex, AnnotationStore):
     """Everything an ingest, a reader or the web needs of a store, and its unit of work."""
 
     @abstractmethod
-    def begin_write(self) -> None:
+    def begin(self) -> None:
         """Start a unit of work that writes what several writers share (articles, links, counts,
         stories): while another writer is in one, wait for it to commit; `commit` ends it."""
 

@@ -93,6 +93,26 @@ MIGRATIONS: list[tuple[str, str]] = [
         ) WITHOUT ROWID;
         """,
     ),
+    (
+        "0004_lsh_buckets",
+        """
+        CREATE TABLE lsh_buckets (bucket INTEGER NOT NULL, article INTEGER NOT NULL REFERENCES articles(rowid));
+        CREATE INDEX lsh_buckets_bucket ON lsh_buckets(bucket);
+        CREATE INDEX lsh_buckets_article ON lsh_buckets(article);
+        """,
+    ),
+    (
+        "0005_cluster_states",
+        """
+        CREATE TABLE clusters (
+            level TEXT NOT NULL, id TEXT NOT NULL, last TEXT, state BLOB NOT NULL, vector BLOB,
+            PRIMARY KEY (level, id)
+        ) WITHOUT ROWID;
+        CREATE INDEX clusters_last ON clusters(level, last);
+        CREATE TABLE cluster_keys (key TEXT NOT NULL, level TEXT NOT NULL, id TEXT NOT NULL,
+                                   PRIMARY KEY (key, level, id)) WITHOUT ROWID;
+        """,
+    ),
 ]
 
 

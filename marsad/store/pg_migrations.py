@@ -111,6 +111,34 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0004_lsh_buckets",
+        """
+        CREATE TABLE lsh_buckets (bucket bigint NOT NULL, article bigint NOT NULL REFERENCES articles(seq));
+        CREATE INDEX lsh_buckets_bucket ON lsh_buckets (bucket);
+        CREATE INDEX lsh_buckets_article ON lsh_buckets (article);
+        """,
+    ),
+    (
+        "0005_cluster_states",
+        """
+        CREATE TABLE clusters (
+            level text COLLATE "C" NOT NULL,
+            id text COLLATE "C" NOT NULL,
+            last text COLLATE "C",
+            state bytea NOT NULL,
+            vector bytea,
+            PRIMARY KEY (level, id)
+        );
+        CREATE INDEX clusters_last ON clusters (level, last);
+        CREATE TABLE cluster_keys (
+            key text COLLATE "C" NOT NULL,
+            level text COLLATE "C" NOT NULL,
+            id text COLLATE "C" NOT NULL,
+            PRIMARY KEY (key, level, id)
+        );
+        """,
+    ),
 ]
 
 

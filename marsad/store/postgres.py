@@ -1,11 +1,13 @@
 """A shared store on a PostgreSQL server (psycopg 3): the same interface as the SQLite file.
 
 Several processes may ingest into one store at once. Each writer's unit of
-work (`begin_write` .. `commit`: one chunk's articles, links, template counts,
-annotations and story assignments) holds a transaction-scoped advisory lock, so
-the units of all writers follow one another, and each writer first catches up
-with what the others committed (`DedupeIndex.dedupe_entries`). The expensive
-per-article work runs outside the lock, in parallel. Unique keys and
+work (`begin` .. `commit`: one chunk's articles, links, LSH buckets, template
+counts, annotations, story assignments and cluster states) holds a
+transaction-scoped advisory lock, so the units of all writers follow one
+another; under READ COMMITTED every statement after the lock sees what the
+others committed, and a writer that finds articles it did not store
+(`Store.article_seq`) reloads its story clusters. The expensive per-article
+work runs outside the lock, in parallel. Unique keys and
 `ON CONFLICT` upserts guard the rest (a raw document stored twice is refused
 by its hash), so nothing is lost and nothing is stored twice.
 """
@@ -25,11 +27,11 @@ from marsad.store.base import (
     ArticleFilter,
     ArticleSummary,
     Assignment,
-    DedupeEntry,
     SearchHit,
     Store,
     StoredAnnotation,
     StoredArticle,
+    StoredCluster,
     StoryFilter,
     StoryResult,
 )
@@ -38,7 +40,7 @@ from marsad.store.common import now, origin_label, search_terms, snippet
 from marsad.store.pg_migrations import migrate
 from marsad.text.normalize import fold
 
-# Held by a writer from `begin_write` to `commit`: the units of work of concurrent ingests follow one another.
+# Held by a writer from `begin` to `commit`: the units of work of concurrent ingests follow one another.
 WRITE_LOCK = 0x6D61_7273_6164_0002
 # Cover density ranking divided by the document's length: its top 20 shares 83% with SQLite FTS5's bm25 on
 # 20 ANT queries over 5,000 articles (plain ts_rank 63%, pg_trgm 28%): benchmarks/pg_search.py.
@@ -98,6 +100,7 @@ class PostgresStore(Store):
             return
         seq = row[0]
         self.db.execute("INSERT INTO minhashes (article, signature) VALUES (%s, %s)", (seq, stored.signature))
+        self._add_buckets(seq, stored.buckets)
         with self.db.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO fingerprints (hash, article) VALUES (%s, %s)", [(h, seq) for h in set(stored.fingerprints)]
@@ -163,17 +166,36 @@ class PostgresStore(Store):
     def content_hashes(self) -> Iterator[tuple[str, str]]:
         yield from ((r[0], r[1]) for r in self._rows("SELECT id, content_hash FROM articles ORDER BY seq"))
 
-    def signatures(self) -> Iterator[tuple[str, bytes]]:
-        rows = self._rows("SELECT a.id, m.signature FROM minhashes m JOIN articles a ON a.seq = m.article")
+    def article_seq(self) -> int:
+        return int(self._rows("SELECT coalesce(max(seq), 0) FROM articles")[0][0])
+
+    def first_with_content(self, content_hash: str) -> str | None:
+        rows = self._rows("SELECT id FROM articles WHERE content_hash = %s ORDER BY seq LIMIT 1", (content_hash,))
+        return str(rows[0][0]) if rows else None
+
+    def bucket_matches(self, buckets: Sequence[int]) -> dict[str, bytes]:
+        rows = self._rows(
+            "SELECT a.id, m.signature FROM minhashes m JOIN articles a ON a.seq = m.article"
+            " WHERE m.article IN (SELECT article FROM lsh_buckets WHERE bucket = ANY(%s))",
+            (list(buckets),),
+        )
+        return {r[0]: bytes(r[1]) for r in rows}
+
+    def add_buckets(self, article_id: str, buckets: Sequence[int]) -> None:
+        rows = self._rows("SELECT seq FROM articles WHERE id = %s", (article_id,))
+        if rows:
+            self._add_buckets(rows[0][0], buckets)
+
+    def unbucketed_signatures(self) -> Iterator[tuple[str, bytes]]:
+        rows = self._rows(
+            "SELECT a.id, m.signature FROM minhashes m JOIN articles a ON a.seq = m.article"
+            " WHERE NOT EXISTS (SELECT 1 FROM lsh_buckets b WHERE b.article = m.article) ORDER BY a.seq"
+        )
         yield from ((r[0], bytes(r[1])) for r in rows)
 
-    def dedupe_entries(self, after: int = 0) -> Iterator[DedupeEntry]:
-        rows = self._rows(
-            "SELECT a.seq, a.id, a.content_hash, m.signature FROM articles a JOIN minhashes m ON m.article = a.seq"
-            " WHERE a.seq > %s ORDER BY a.seq",
-            (after,),
-        )
-        yield from (DedupeEntry(seq, i, content, bytes(signature)) for seq, i, content, signature in rows)
+    def _add_buckets(self, seq: int, buckets: Sequence[int]) -> None:
+        with self.db.cursor() as cursor:
+            cursor.executemany("INSERT INTO lsh_buckets (bucket, article) VALUES (%s, %s)", [(b, seq) for b in buckets])
 
     def fingerprint_matches(self, fingerprints: Sequence[int]) -> dict[str, int]:
         rows = self._rows(
@@ -228,8 +250,12 @@ class PostgresStore(Store):
         for article_id, event_id, story_id, published, profile in rows:
             yield Assignment(article_id, event_id, story_id, published, bytes(profile))
 
-    def term_frequencies(self) -> tuple[int, dict[str, int]]:
-        rows = self._rows("SELECT term, documents FROM term_frequencies")
+    def term_frequencies(self, terms: Sequence[str] | None = None) -> tuple[int, dict[str, int]]:
+        if terms is None:
+            rows = self._rows("SELECT term, documents FROM term_frequencies")
+        else:  # the empty term counts the articles
+            wanted = ["", *(t for t in dict.fromkeys(_clean(t) or "" for t in terms) if t)]
+            rows = self._rows("SELECT term, documents FROM term_frequencies WHERE term = ANY(%s)", (wanted,))
         frequencies = {term: int(n) for term, n in rows}
         return frequencies.pop("", 0), frequencies
 
@@ -240,6 +266,62 @@ class PostgresStore(Store):
                 " DO UPDATE SET documents = term_frequencies.documents + excluded.documents",
                 sorted([("", documents), *((_clean(t) or "", n) for t, n in frequencies.items())]),
             )
+
+    def save_clusters(self, clusters: Iterable[StoredCluster]) -> None:
+        rows = list(clusters)
+        with self.db.cursor() as cursor:
+            cursor.executemany(
+                "INSERT INTO clusters (level, id, last, state, vector) VALUES (%s, %s, %s, %s, %s)"
+                " ON CONFLICT (level, id) DO UPDATE SET last = excluded.last, state = excluded.state,"
+                " vector = excluded.vector",
+                [(c.level, c.id, c.last, c.state, c.vector) for c in rows],
+            )
+            cursor.executemany(
+                "INSERT INTO cluster_keys (key, level, id) VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+                [(_clean(key), c.level, c.id) for c in rows for key in c.keys],
+            )
+
+    def clusters(self, level: str, ids: Sequence[str]) -> list[StoredCluster]:
+        rows = self._rows(
+            "SELECT id, last, state, vector FROM clusters WHERE level = %s AND id = ANY(%s)",
+            (level, list(dict.fromkeys(ids))),
+        )
+        return [StoredCluster(level, i, last, bytes(state), None if vector is None else bytes(vector))
+                for i, last, state, vector in rows]
+
+    def cluster_candidates(self, level: str, keys: Sequence[str], since: str | None, limit: int) -> list[str]:
+        unique = list(dict.fromkeys(_clean(k) for k in keys))
+        if not unique:
+            return []
+        rows = self._rows(
+            "SELECT k.id FROM cluster_keys k JOIN clusters c ON c.level = k.level AND c.id = k.id"
+            " WHERE k.level = %s AND k.key = ANY(%s) AND (c.last IS NULL OR c.last >= %s)"
+            " GROUP BY k.id, c.last ORDER BY count(*) DESC, c.last DESC NULLS LAST, k.id LIMIT %s",
+            (level, unique, since or "", limit),
+        )
+        return [r[0] for r in rows]
+
+    def cluster_vectors(self, level: str, since: str | None) -> list[tuple[str, bytes]]:
+        rows = self._rows(
+            "SELECT id, vector FROM clusters WHERE level = %s AND vector IS NOT NULL AND (last IS NULL OR last >= %s)"
+            " ORDER BY id",
+            (level, since or ""),
+        )
+        return [(r[0], bytes(r[1])) for r in rows]
+
+    def saved_clusters(self) -> int:
+        return int(self._rows("SELECT count(*) FROM clusters")[0][0])
+
+    def placements_of(self, article_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        rows = self._rows(
+            "SELECT article_id, event_id, story_id FROM assignments WHERE article_id = ANY(%s)",
+            (list(dict.fromkeys(article_ids)),),
+        )
+        return {r[0]: (r[1], r[2]) for r in rows}
+
+    def clear_clusters(self) -> None:
+        self.db.execute("DELETE FROM cluster_keys")
+        self.db.execute("DELETE FROM clusters")
 
     def unassigned(self) -> list[str]:
         return [r[0] for r in self._rows(
@@ -332,7 +414,7 @@ class PostgresStore(Store):
         )
         return StoryResult(story_id, kind, rows[0][0], bytes(rows[0][1]), rows[0][2]) if rows else None
 
-    def begin_write(self) -> None:
+    def begin(self) -> None:
         self.db.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
 
     def commit(self) -> None:

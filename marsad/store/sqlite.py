@@ -14,11 +14,11 @@ from marsad.store.base import (
     ArticleFilter,
     ArticleSummary,
     Assignment,
-    DedupeEntry,
     SearchHit,
     Store,
     StoredAnnotation,
     StoredArticle,
+    StoredCluster,
     StoryFilter,
     StoryResult,
 )
@@ -27,8 +27,9 @@ from marsad.store.common import now, origin_label, search_terms, snippet
 from marsad.store.migrations import migrate
 from marsad.text.normalize import fold
 
-# Seconds a writer waits for another one (another ingest, the web) to commit before giving up.
-BUSY_TIMEOUT = 600
+# How long a writer waits for another one (an ingest, a web upload) to commit before giving up. A unit of
+# work of `pipeline.CHUNK_SIZE` articles holds the write lock for its understanding too: tens of seconds.
+BUSY_TIMEOUT_SECONDS = 900
 _SUMMARY_FIELDS = (
     "{a}id", "{a}title", "{a}outlet", "{a}published", "{a}language", "{a}mt_score", "{a}duplicate_of", "{a}origin",
     "json_extract({a}record, '$.url')", "json_extract({a}record, '$.extra.id')",
@@ -50,7 +51,9 @@ class SQLiteStore(Store):
     def __init__(self, path: str | Path) -> None:
         self.path = str(path)
         try:
-            self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT)
+            # Writes take the lock when their transaction starts (BEGIN IMMEDIATE), so two writers queue
+            # instead of failing when one's read snapshot goes stale; readers never wait (WAL).
+            self.db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level="IMMEDIATE")
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
@@ -87,6 +90,7 @@ class SQLiteStore(Store):
         self.db.execute(
             "INSERT INTO minhashes (article, signature) VALUES (?, ?)", (rowid, stored.signature)
         )
+        self._add_buckets(rowid, stored.buckets)
         self.db.executemany(
             "INSERT INTO fingerprints (hash, article) VALUES (?, ?)",
             [(h, rowid) for h in set(stored.fingerprints)],
@@ -166,19 +170,40 @@ class SQLiteStore(Store):
     def content_hashes(self) -> Iterator[tuple[str, str]]:
         yield from self.db.execute("SELECT id, content_hash FROM articles ORDER BY rowid")
 
-    def signatures(self) -> Iterator[tuple[str, bytes]]:
-        yield from self.db.execute(
-            "SELECT a.id, m.signature FROM minhashes m JOIN articles a ON a.rowid = m.article"
-        )
+    def first_with_content(self, content_hash: str) -> str | None:
+        row = self.db.execute(
+            "SELECT id FROM articles WHERE content_hash = ? ORDER BY rowid LIMIT 1", (content_hash,)
+        ).fetchone()
+        return None if row is None else str(row[0])
 
-    def dedupe_entries(self, after: int = 0) -> Iterator[DedupeEntry]:
+    def bucket_matches(self, buckets: Sequence[int]) -> dict[str, bytes]:
+        marks = ",".join("?" * len(buckets))
         rows = self.db.execute(
-            "SELECT a.rowid, a.id, a.content_hash, m.signature FROM articles a"
-            " JOIN minhashes m ON m.article = a.rowid WHERE a.rowid > ? ORDER BY a.rowid",
-            (after,),
+            "SELECT a.id, m.signature FROM minhashes m JOIN articles a ON a.rowid = m.article"
+            f" WHERE m.article IN (SELECT article FROM lsh_buckets WHERE bucket IN ({marks}))",
+            list(buckets),
         )
-        for seq, article_id, content_hash, signature in rows:
-            yield DedupeEntry(seq, article_id, content_hash, bytes(signature))
+        return {article_id: bytes(signature) for article_id, signature in rows}
+
+    def add_buckets(self, article_id: str, buckets: Sequence[int]) -> None:
+        row = self.db.execute("SELECT rowid FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is not None:
+            self._add_buckets(row[0], buckets)
+
+    def unbucketed_signatures(self) -> Iterator[tuple[str, bytes]]:
+        rows = self.db.execute(
+            "SELECT a.id, m.signature FROM minhashes m JOIN articles a ON a.rowid = m.article"
+            " WHERE NOT EXISTS (SELECT 1 FROM lsh_buckets b WHERE b.article = m.article)"
+        ).fetchall()
+        for article_id, signature in rows:
+            yield article_id, bytes(signature)
+
+    def _add_buckets(self, rowid: int | None, buckets: Sequence[int]) -> None:
+        self.db.executemany("INSERT INTO lsh_buckets (bucket, article) VALUES (?, ?)", [(b, rowid) for b in buckets])
+
+    def article_seq(self) -> int:
+        row = self.db.execute("SELECT max(rowid) FROM articles").fetchone()
+        return int(row[0] or 0)
 
     def fingerprint_matches(self, fingerprints: Sequence[int]) -> dict[str, int]:
         unique = list(set(fingerprints))
@@ -245,8 +270,18 @@ class SQLiteStore(Store):
         for article_id, event_id, story_id, published, profile in rows:
             yield Assignment(article_id, event_id, story_id, published, bytes(profile))
 
-    def term_frequencies(self) -> tuple[int, dict[str, int]]:
-        frequencies = dict(self.db.execute("SELECT term, documents FROM term_frequencies WHERE term != ''"))
+    def term_frequencies(self, terms: Sequence[str] | None = None) -> tuple[int, dict[str, int]]:
+        if terms is None:
+            frequencies = dict(self.db.execute("SELECT term, documents FROM term_frequencies WHERE term != ''"))
+        else:
+            frequencies = {}
+            unique = [t for t in dict.fromkeys(terms) if t]
+            for start in range(0, len(unique), 500):
+                chunk = unique[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                frequencies.update(self.db.execute(
+                    f"SELECT term, documents FROM term_frequencies WHERE term IN ({marks})", chunk
+                ))
         row = self.db.execute("SELECT documents FROM term_frequencies WHERE term = ''").fetchone()
         return (int(row[0]) if row else 0), frequencies
 
@@ -256,6 +291,71 @@ class SQLiteStore(Store):
             " ON CONFLICT (term) DO UPDATE SET documents = documents + excluded.documents",
             [("", documents), *frequencies.items()],  # the empty term counts the articles
         )
+
+    def save_clusters(self, clusters: Iterable[StoredCluster]) -> None:
+        rows = list(clusters)
+        self.db.executemany(
+            "INSERT OR REPLACE INTO clusters (level, id, last, state, vector) VALUES (?, ?, ?, ?, ?)",
+            [(c.level, c.id, c.last, c.state, c.vector) for c in rows],
+        )
+        self.db.executemany(
+            "INSERT OR IGNORE INTO cluster_keys (key, level, id) VALUES (?, ?, ?)",
+            [(key, c.level, c.id) for c in rows for key in c.keys],
+        )
+
+    def clusters(self, level: str, ids: Sequence[str]) -> list[StoredCluster]:
+        found: list[StoredCluster] = []
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found += [
+                StoredCluster(level, cid, last, bytes(state), None if vector is None else bytes(vector))
+                for cid, last, state, vector in self.db.execute(
+                    f"SELECT id, last, state, vector FROM clusters WHERE level = ? AND id IN ({marks})",
+                    (level, *chunk),
+                )
+            ]
+        return found
+
+    def cluster_candidates(self, level: str, keys: Sequence[str], since: str | None, limit: int) -> list[str]:
+        unique = list(dict.fromkeys(keys))
+        if not unique:
+            return []
+        marks = ",".join("?" * len(unique))
+        rows = self.db.execute(
+            "SELECT k.id FROM cluster_keys k JOIN clusters c ON c.level = k.level AND c.id = k.id"
+            f" WHERE k.level = ? AND k.key IN ({marks}) AND (c.last IS NULL OR c.last >= ?)"
+            " GROUP BY k.id ORDER BY count(*) DESC, c.last DESC LIMIT ?",
+            (level, *unique, since or "", limit),
+        )
+        return [r[0] for r in rows]
+
+    def cluster_vectors(self, level: str, since: str | None) -> list[tuple[str, bytes]]:
+        rows = self.db.execute(
+            "SELECT id, vector FROM clusters WHERE level = ? AND vector IS NOT NULL AND (last IS NULL OR last >= ?)",
+            (level, since or ""),
+        )
+        return [(cid, bytes(vector)) for cid, vector in rows]
+
+    def saved_clusters(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM clusters").fetchone()[0])
+
+    def placements_of(self, article_ids: Sequence[str]) -> dict[str, tuple[str, str]]:
+        found: dict[str, tuple[str, str]] = {}
+        unique = list(dict.fromkeys(article_ids))
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for article_id, event_id, story_id in self.db.execute(
+                f"SELECT article_id, event_id, story_id FROM assignments WHERE article_id IN ({marks})", chunk
+            ):
+                found[article_id] = (event_id, story_id)
+        return found
+
+    def clear_clusters(self) -> None:
+        self.db.execute("DELETE FROM clusters")
+        self.db.execute("DELETE FROM cluster_keys")
 
     def unassigned(self) -> list[str]:
         return [r[0] for r in self.db.execute(
@@ -358,7 +458,7 @@ class SQLiteStore(Store):
         ).fetchone()
         return None if row is None else StoryResult(story_id, kind, row[0], bytes(row[1]), row[2])
 
-    def begin_write(self) -> None:
+    def begin(self) -> None:
         if not self.db.in_transaction:  # the file's write lock, held until `commit` (waits for another writer)
             self.db.execute("BEGIN IMMEDIATE")
 

@@ -9,7 +9,6 @@ and reports how far the result moved from the incremental one.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -18,10 +17,23 @@ from functools import lru_cache
 import numpy as np
 from numpy.typing import NDArray
 
-from marsad.store.base import Assignment, Store
-from marsad.stories.cluster import STORY_MAX_GAP_DAYS, Embedder, Placement, StoryClusterer
+from marsad.store.base import Assignment, Store, StoredCluster
+from marsad.stories.cluster import (
+    EVENT,
+    MAX_CANDIDATES,
+    STORY,
+    VECTOR_CANDIDATES,
+    Cluster,
+    Embedder,
+    Placement,
+    StoryClusterer,
+    day_of,
+    posting_keys,
+)
 from marsad.stories.profile import Profile, lead_text, profile_of
+from marsad.stories.state import cluster_vector, decode_cluster, encode_cluster
 from marsad.understand.codec import unpack_vectors
+from marsad.understand.storage import attach_annotations
 
 
 @dataclass(frozen=True)
@@ -48,45 +60,108 @@ def assign_new(store: Store, profiles: Sequence[Profile] | None = None) -> list[
 class StoryPlacer:
     """Places new articles, batch after batch, with one clusterer for a whole ingest.
 
-    The store's assignments from `STORY_MAX_GAP_DAYS` before the earliest new
-    article are replayed once, on the first batch; a later batch with older
-    articles replays only the older part it needs. Each batch's assignments are
-    written without committing, so that they land in the same unit of work as
-    the batch's articles.
+    Nothing of the store is loaded up front: for each batch, the events and
+    stories its articles may join — those filed under their heaviest terms or
+    title-and-lead entities, those whose mean vector is nearest to theirs, and
+    those of the articles they copy — are read back from their stored states
+    (`stories.state`), with the document frequencies of the batch's terms only.
+    So the cost of placing an article depends on what arrives, not on how much
+    is stored. The batch's assignments and the states of the clusters it
+    changed are written without committing, in the batch's unit of work.
     """
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._clusterer: StoryClusterer | None = None
-        self._since: str | None = None  # start of the replayed window ("" = all of it)
+        self.clusterer = StoryClusterer(store_embedder(store))
+        self.clusterer.documents = store.term_frequencies([])[0]
+        self._known_terms: set[str] = set()
+        if not store.saved_clusters() and next(store.assignments(), None) is not None:
+            self._save_states_of_old_store()
 
     def place(self, profiles: Sequence[Profile]) -> list[Placement]:
         """Place these new articles (in publication order) and write their assignments."""
         profiles = sorted(profiles, key=_order)
         if not profiles:
             return []
-        clusterer = self._ready(_window_start(profiles) or "")
-        before = Counter(clusterer.df)
-        placements = clusterer.add_all(profiles)
+        terms = self._load_frequencies(profiles)
+        self._load_candidates(profiles)
+        df = self.clusterer.df
+        before = {t: df[t] for t in terms}
+        placements = self.clusterer.add_all(profiles)
         _save(self.store, profiles, placements)
-        self.store.add_term_frequencies(len(profiles), dict(clusterer.df - before))
+        self.store.add_term_frequencies(len(profiles), {t: df[t] - n for t, n in before.items() if df[t] != n})
+        save_clusters(self.store, self.clusterer)
         return placements
 
-    def _ready(self, since: str) -> StoryClusterer:
-        """The clusterer, with the store's assignments replayed from `since` on."""
-        if self._clusterer is None:
-            self._clusterer = StoryClusterer(store_embedder(self.store))
-            self._clusterer.load_frequencies(*self.store.term_frequencies())
-            self._replay(since or None, None)
-        elif self._since and since < self._since:
-            self._replay(since or None, self._since)
-        self._since = since if self._since is None else min(since, self._since)
-        return self._clusterer
+    def _load_frequencies(self, profiles: Sequence[Profile]) -> set[str]:
+        terms = {t for p in profiles for t in p.terms}
+        missing = terms - self._known_terms
+        if missing:
+            _, found = self.store.term_frequencies(sorted(missing))
+            for term in missing:
+                self.clusterer.df[term] = found.get(term, 0)
+            self._known_terms |= missing
+        return terms
 
-    def _replay(self, since: str | None, until: str | None) -> None:
-        assert self._clusterer is not None  # made by `_ready` first
-        for old in self.store.assignments(since=since, until=until):
-            self._clusterer.restore(Profile.decode(old.article_id, old.profile), old.event_id, old.story_id)
+    def _load_candidates(self, profiles: Sequence[Profile]) -> None:
+        """Read back the stored events and stories these articles may join."""
+        clusterer = self.clusterer
+        wanted: dict[str, set[str]] = {EVENT: set(), STORY: set()}
+        gaps = {EVENT: clusterer.thresholds.event_gap_days, STORY: clusterer.thresholds.story_gap_days}
+        first = _earliest_day(profiles)
+        nearest = {level: _StoredVectors(self.store.cluster_vectors(level, _days_before(first, gap)))
+                   for level, gap in gaps.items()}
+        for profile in profiles:
+            item = clusterer.preview(profile)
+            keys = posting_keys(item)
+            for level, gap in gaps.items():
+                since = _days_before(item.day, gap)
+                wanted[level].update(self.store.cluster_candidates(level, keys, since, MAX_CANDIDATES))
+                if item.vector is not None:
+                    wanted[level].update(nearest[level].nearest(item.vector, VECTOR_CANDIDATES))
+        for source, (event_id, story_id) in self.store.placements_of([s for p in profiles for s in p.links]).items():
+            wanted[EVENT].add(event_id)
+            wanted[STORY].add(story_id)
+            clusterer.event_of.setdefault(source, event_id)
+        events = self._adopt(EVENT, wanted[EVENT] - clusterer.events.keys())
+        self._adopt(STORY, ({e.story_id for e in events} | wanted[STORY]) - clusterer.stories.keys())
+
+    def _adopt(self, level: str, ids: set[str]) -> list[Cluster]:
+        found = [decode_cluster(c.id, c.state) for c in self.store.clusters(level, sorted(ids))]
+        for cluster in found:
+            self.clusterer.adopt(level, cluster)
+        return found
+
+    def _save_states_of_old_store(self) -> None:
+        """A store made before cluster states were kept: replay its assignments once, keep the states."""
+        clusterer = StoryClusterer(store_embedder(self.store))
+        clusterer.load_frequencies(*self.store.term_frequencies())
+        for old in self.store.assignments():
+            clusterer.restore(Profile.decode(old.article_id, old.profile), old.event_id, old.story_id)
+        save_clusters(self.store, clusterer)
+
+
+def save_clusters(store: Store, clusterer: StoryClusterer) -> None:
+    """Write the states of the clusters changed since the last save, with the keys they gained."""
+    store.save_clusters(
+        StoredCluster(level, cluster.id, cluster.last.isoformat() if cluster.last else None, encode_cluster(cluster),
+                      cluster_vector(cluster), sorted(keys))
+        for level, cluster, keys in clusterer.drain()
+    )
+
+
+class _StoredVectors:
+    """Stored clusters' mean vectors, for the nearest ones to an article's vector."""
+
+    def __init__(self, rows: list[tuple[str, bytes]]) -> None:
+        self.ids = [cluster_id for cluster_id, _ in rows]
+        self.matrix = np.vstack([unpack_vectors(v) for _, v in rows]) if rows else np.zeros((0, 1), np.float32)
+
+    def nearest(self, vector: NDArray[np.float32], k: int) -> list[str]:
+        if not self.ids:
+            return []
+        scores = self.matrix @ vector
+        return [self.ids[i] for i in np.argsort(-scores)[:k]]
 
 
 def rebuild(store: Store) -> RebuildReport:
@@ -96,6 +171,8 @@ def rebuild(store: Store) -> RebuildReport:
     clusterer = StoryClusterer(store_embedder(store))
     placements = clusterer.add_all(sorted(profiles, key=_order))
     _save(store, profiles, placements)
+    store.clear_clusters()
+    save_clusters(store, clusterer)
     documents, frequencies = store.term_frequencies()
     changed = {t: clusterer.df[t] - frequencies.get(t, 0) for t in set(frequencies) | set(clusterer.df)}
     store.add_term_frequencies(clusterer.documents - documents, {t: n for t, n in changed.items() if n})
@@ -155,10 +232,12 @@ def store_embedder(store: Store) -> Embedder:
 
 
 def profile_of_stored(store: Store, article_id: str) -> Profile:
-    """The clustering profile of a stored article, with the articles it copies."""
+    """The clustering profile of a stored article (with its stored annotation, if any), with the articles
+    it copies."""
     article = store.article(article_id)
     if article is None:
         raise LookupError(f"article {article_id} vanished from the store")
+    attach_annotations(store, [article])
     sources = [link.source for link in store.links_of(article_id) if link.target == article_id]
     return profile_of(article, sources)
 
@@ -175,14 +254,13 @@ def _order(profile: Profile) -> tuple[bool, str]:
     return profile.published is None, profile.published or ""
 
 
-def _window_start(profiles: Sequence[Profile]) -> str | None:
-    dated = [p.published for p in profiles if p.published]
-    if not dated:
-        return None
-    try:
-        return (date.fromisoformat(min(dated)) - timedelta(days=STORY_MAX_GAP_DAYS)).isoformat()
-    except ValueError:
-        return None
+def _earliest_day(profiles: Sequence[Profile]) -> date | None:
+    days = [d for d in (day_of(p.published) for p in profiles) if d is not None]
+    return min(days) if days else None
+
+
+def _days_before(day: date | None, days: int) -> str | None:
+    return (day - timedelta(days=days)).isoformat() if day else None
 
 
 def _members(labels: dict[str, str]) -> dict[str, set[str]]:

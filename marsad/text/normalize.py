@@ -59,8 +59,9 @@ ARABIC_LETTER = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3"
 _DELETE = re.compile("[" + "".join(re.escape(c) for c in _DELETED) + "]")
 _REPLACEMENTS = tuple(_SUBSTITUTED.items())
 # Latin letters and digits glued to an Arabic letter with no space are the mark
-# of a scraper that joined two page elements ("المقالClose"): they are split.
-_LATIN_RUN = re.compile(r"[a-z0-9]+")
+# of a scraper that joined two page elements ("المقالClose"): they are split,
+# by a space put where the two scripts touch (one C-level pass, no callback).
+_GLUED = re.compile(f"(?<=[{ARABIC_LETTER}])(?=[a-z0-9])|(?<=[a-z0-9])(?=[{ARABIC_LETTER}])")
 _IS_ARABIC_LETTER = re.compile(f"[{ARABIC_LETTER}]")
 
 
@@ -77,15 +78,8 @@ def fold(text: str) -> str:
     for source, target in _REPLACEMENTS:
         if source in folded:
             folded = folded.replace(source, target)
-    folded = _LATIN_RUN.sub(_pad_glued, folded.lower())
+    folded = _GLUED.sub(" ", folded.lower())
     return " ".join(folded.split())
-
-
-def _pad_glued(match: re.Match[str]) -> str:
-    text, start, end = match.string, match.start(), match.end()
-    before = " " if start and _IS_ARABIC_LETTER.match(text[start - 1]) else ""
-    after = " " if end < len(text) and _IS_ARABIC_LETTER.match(text[end]) else ""
-    return before + match.group() + after
 
 
 def fold_with_offsets(text: str) -> tuple[str, list[int]]:
@@ -135,11 +129,12 @@ def _script_kind(ch: str) -> str:
     return ""
 
 
+_DIACRITICS_TABLE: dict[int, None] = dict.fromkeys([*range(0x064B, 0x0660), 0x0670, 0x0640])
+
+
 def strip_diacritics(text: str) -> str:
     """Remove Arabic diacritics and tatweel only, keeping every other character."""
-    return "".join(
-        ch for ch in text if not ("\u064b" <= ch <= "\u065f" or ch in "\u0670\u0640")
-    )
+    return text.translate(_DIACRITICS_TABLE)
 
 
 def ascii_digits(text: str) -> str:

@@ -42,6 +42,7 @@ class Annotation:
     claims: list[Claim]
     lead_vector: Vectors  # title and lead, (DIM,), unit length
     claim_vectors: Vectors  # one unit row per claim, (len(claims), DIM)
+    read_chars: int  # how much of `Article.text` was read (all of it but for very long texts)
 
 
 class NotUnderstood(LookupError):

@@ -38,6 +38,7 @@ def encode_annotation(annotation: Annotation) -> tuple[bytes, bytes]:
         "timeline": [_entry(e) for e in annotation.timeline],
         "statements": [_statement(s) for s in annotation.statements],
         "claims": [_claim(c, statement_index, date_index) for c in annotation.claims],
+        "read": annotation.read_chars,
     }
     structure = zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(), 6)
     vectors = np.vstack([annotation.lead_vector[None], annotation.claim_vectors])
@@ -63,6 +64,7 @@ def decode_annotation(article: Article, structure: bytes, vectors: bytes) -> Ann
         claims=claims,
         lead_vector=rows[0],
         claim_vectors=rows[1:],
+        read_chars=data.get("read", len(text)),
     )
 
 
@@ -72,6 +74,11 @@ def pack_vectors(vectors: Vectors) -> bytes:
     values = np.round(vectors / scale[:, None]).astype(np.int8) if len(vectors) else np.zeros((0, 0), np.int8)
     header = np.array(vectors.shape, dtype=np.uint32).tobytes()
     return header + scale.astype(np.float32).tobytes() + values.tobytes()
+
+
+def as_stored(vectors: Vectors) -> Vectors:
+    """`vectors` at the precision the store keeps, so that a fresh annotation reads like a stored one."""
+    return unpack_vectors(pack_vectors(vectors))
 
 
 def unpack_vectors(blob: bytes) -> Vectors:
@@ -142,7 +149,7 @@ def _claim(c: Claim, statements: dict[int, int], dates: dict[int, int]) -> dict[
         "span": _pair(c.span), "sentence": _pair(c.sentence),
         "statement": statements[id(c.statement)] if c.statement is not None else None,
         "dates": [dates[id(d)] for d in c.dates],
-        "quantities": [[q.value, q.qualifier, q.unit, q.category, q.start, q.end] for q in c.quantities],
+        "quantities": [[q.value, q.qualifier, q.unit, q.category, q.start, q.end, q.counted] for q in c.quantities],
         "entities": [_ref(e) for e in c.entities],
     }
 
@@ -157,6 +164,7 @@ def _read_claim(
         article=article.id, outlet=article.outlet, published=article.published, span=span, sentence=sentence,
         statement=statements[data["statement"]] if data["statement"] is not None else None,
         dates=[timeline[i] for i in data["dates"]],
-        quantities=[Quantity(v, q, u, c, s, e, text[s:e]) for v, q, u, c, s, e in data["quantities"]],
+        quantities=[Quantity(v, q, u, c, s, e, text[s:e], *counted)  # annotations of schema 1 lack `counted`
+                    for v, q, u, c, s, e, *counted in data["quantities"]],
         entities=[EntityRef(*e) for e in data["entities"]],
     )

@@ -13,7 +13,9 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
-SCHEMA = 1
+# 2: open-ended quantities (what is counted), dated expressions are not counts;
+# 3: percentages, counts right after a verb, speakers stop at a denial's object
+SCHEMA = 3
 _PACKAGE = Path(__file__).resolve().parents[1]
 _FOLDERS = ("entities/models", "entities/data", "claims/models", "claims/data", "dates/data")
 

@@ -18,6 +18,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor
 from types import TracebackType
 
 from marsad.records import Article
+from marsad.threads import limit_threads
 from marsad.understand.annotation import Annotation
 from marsad.understand.stage import understand
 
@@ -25,23 +26,11 @@ from marsad.understand.stage import understand
 MIN_POOL_BATCH = 8
 # Articles handed to a worker at a time: enough to amortise the pickling, few enough to balance.
 CHUNKSIZE = 4
-THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "MARSAD_THREADS")
 
 
 def available_cores() -> int:
     """The cores this process may run on."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
-def limit_threads(threads: int = 1) -> None:
-    """Hold the numeric libraries of this process (and of processes it starts) to `threads` threads."""
-    for name in THREAD_VARIABLES:
-        os.environ[name] = str(threads)
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # only the variables then; they hold for libraries loaded from now on
-        return
-    threadpool_limits(threads)
 
 
 class Understanding:

@@ -7,27 +7,32 @@ description is at /openapi.json (browsable at /docs).
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from marsad.brief.render import brief_json, brief_markdown
 from marsad.cli.output import timeline_json
-from marsad.dates.timeline import timeline
 from marsad.ingest.sources import Metadata
+from marsad.relate.analysis import StoryAnalysis
+from marsad.relate.story import story_timeline
 from marsad.store import factory
 from marsad.store.base import Store, StoryFilter
+from marsad.understand.storage import attach_annotations
 from marsad.web import views
+from marsad.web.analysis import outcome, wait_at_most
 from marsad.web.errors import ERROR_RESPONSES, ApiError
 from marsad.web.jobs import URLS_NOTE, Job
 from marsad.web.state import State
 from marsad.web.uploads import (
     ALLOWED_SUFFIXES,
+    MAX_FIELD_BYTES,
     MAX_FILE_BYTES,
     MAX_FILES,
     MAX_PASTE_CHARS,
@@ -35,6 +40,7 @@ from marsad.web.uploads import (
     MAX_URLS,
     Rejected,
     check_upload,
+    point_sidecar_at_saved_names,
     safe_name,
 )
 
@@ -45,6 +51,9 @@ Limit = Annotated[int, Query(ge=1, le=500, description="How many items.")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="Skip this many first.")]
 Day = Annotated[str | None, Query(pattern=DAY, description="YYYY-MM-DD")]
 Text = Annotated[str | None, Query(max_length=500)]
+# Seconds a client is told to wait before asking again for work in progress.
+RETRY_SECONDS = 2
+T = TypeVar("T")
 
 
 def state(request: Request) -> State:
@@ -78,26 +87,30 @@ def api_story(request: Request, story_id: str) -> Json:
         return views.story_view(store, state(request).analyses, story_id)
 
 
+PENDING: dict[int | str, dict[str, Any]] = {
+    202: {"description": "the analysis is being prepared; ask again at `progress` (after Retry-After seconds)"}}
+WaitParam = Annotated[bool, Query(description="Wait for the analysis (at most ANALYSIS_WAIT_SECONDS), then 202")]
+
+
 @router.get("/stories/{story_id}/brief", summary="The story brief (202 while it is being prepared)",
-            responses={202: {"description": "the brief is being prepared; ask again"}})
-def api_brief(request: Request, story_id: str, wait: bool = False, format: str = Query("json", pattern="^(json|md)$")
-              ) -> Response:
-    """JSON (or Markdown with `format=md`); `wait=true` blocks until the brief is ready."""
-    with open_store(request) as store:
-        analysis = views.ready_analysis(store, state(request).analyses, story_id, wait)
+            responses=PENDING)
+async def api_brief(request: Request, story_id: str, wait: WaitParam = False,
+                    format: str = Query("json", pattern="^(json|md)$")) -> Response:
+    """JSON (or Markdown with `format=md`); `wait=true` waits a while for the brief before answering 202."""
+    analysis = await story_analysis(request, story_id, wait)
     if analysis is None:
-        return JSONResponse({"status": "pending", "retry_after": 2}, status_code=202, headers={"Retry-After": "2"})
+        return pending(story_id)
     if format == "md":
         return PlainTextResponse(brief_markdown(analysis.brief), media_type="text/markdown; charset=utf-8")
     return JSONResponse(brief_json(analysis.brief))
 
 
-@router.get("/stories/{story_id}/claims", summary="Claim groups of a story: supported, contradicted, single source")
-def api_claims(request: Request, story_id: str) -> Json:
-    """The same shape as `marsad claims --json`, over the articles the brief reads."""
-    with open_store(request) as store:
-        analysis = state(request).analyses.wait(views.find_story(store, story_id))
-    return analysis.claims
+@router.get("/stories/{story_id}/claims", summary="Claim groups of a story: supported, contradicted, single source",
+            responses=PENDING, response_model=None)
+async def api_claims(request: Request, story_id: str, wait: WaitParam = False) -> Json | Response:
+    """The same shape as `marsad claims --json`, over the articles the brief reads (202 while being prepared)."""
+    analysis = await story_analysis(request, story_id, wait)
+    return pending(story_id) if analysis is None else analysis.claims
 
 
 @router.get("/stories/{story_id}/timeline", summary="Dated expressions of a story's articles, in date order")
@@ -106,14 +119,18 @@ def api_timeline(request: Request, story_id: str) -> list[Json]:
     with open_store(request) as store:
         story = views.find_story(store, story_id)
         articles = [a for a in (store.article(i) for i in story.article_ids) if a is not None]
-    return [timeline_json(e) for e in timeline(articles)]
+        attach_annotations(store, articles)
+    return [timeline_json(e) for e in story_timeline(articles)]
 
 
-@router.get("/stories/{story_id}/entities/{entity_id}", summary="An entity of a story across outlets and time")
-def api_entity(request: Request, story_id: str, entity_id: str) -> Json:
-    """Aliases, mentions by outlet, and articles of the whole store that name it."""
-    with open_store(request) as store:
-        return views.entity_view(store, state(request).analyses, story_id, entity_id)
+@router.get("/stories/{story_id}/entities/{entity_id}", summary="An entity of a story across outlets and time",
+            responses=PENDING, response_model=None)
+async def api_entity(request: Request, story_id: str, entity_id: str, wait: WaitParam = False) -> Json | Response:
+    """Aliases, mentions by outlet, and articles of the whole store that name it (202 while being prepared)."""
+    analysis = await story_analysis(request, story_id, wait)
+    if analysis is None:
+        return pending(story_id)
+    return await run_in_threadpool(_in_store, request, views.entity_view, analysis, story_id, entity_id)
 
 
 @router.get("/articles", summary="Stored articles in publication order")
@@ -124,12 +141,17 @@ def api_articles(request: Request, outlet: Text = None, limit: Limit = 50, offse
 
 
 @router.get("/articles/{article_id}", summary="One article with its links, story and annotations")
-def api_article(request: Request, article_id: str, wait: bool = False) -> Json:
+async def api_article(request: Request, article_id: str, wait: bool = False) -> Json:
     """Clean text, paragraphs, sentences, removed lines, MT signal, entities, dates, statements, claims.
 
-    `annotations.entities` is null while they are computed, unless `wait=true`."""
-    with open_store(request) as store:
-        return views.article_view(store, state(request).analyses, article_id, wait)
+    `annotations.entities` is null while they are computed; `wait=true` waits a while for them."""
+    analyses = state(request).analyses
+    record = await run_in_threadpool(_in_store, request, views.article_view, analyses, article_id)
+    if wait and record["annotations"]["entities"] is None:
+        article = await run_in_threadpool(_in_store, request, views.find_article, article_id)
+        await wait_at_most(analyses.article_entities(article))
+        record = await run_in_threadpool(_in_store, request, views.article_view, analyses, article_id)
+    return record
 
 
 @router.get("/search", summary="Full-text search (normalised Arabic)")
@@ -147,7 +169,8 @@ def api_ingest_limits() -> Json:
             "urls": "saved, not fetched: marsad works offline"}
 
 
-@router.post("/ingest", status_code=202, summary="Upload files, paste text or list URLs; returns a job")
+@router.post("/ingest", status_code=202, summary="Upload files, paste text or list URLs; returns a job",
+             max_body_size=MAX_REQUEST_BYTES, form_limits={"max_part_size": MAX_FIELD_BYTES})
 def api_ingest(
     request: Request,
     files: Annotated[list[UploadFile] | None, File(description="Article files")] = None,
@@ -165,17 +188,51 @@ def api_ingest(
 
 
 @router.get("/jobs/{job_id}", summary="Progress and report of an ingest job")
-def api_job(request: Request, job_id: str,
-            wait: Annotated[float, Query(ge=0, le=600, description="Seconds to wait for the job to finish")] = 0
-            ) -> Json:
+async def api_job(request: Request, job_id: str,
+                  wait: Annotated[float, Query(ge=0, le=600, description="Seconds to wait for the job to finish")] = 0
+                  ) -> Json:
     """Stage, documents read, report, stories touched (with their briefs prepared)."""
     jobs = state(request).jobs
     job = jobs.get(job_id)
     if job is None:
         raise ApiError(404, f"no ingest job {job_id!r} (jobs are kept while the server runs)")
-    if wait:
-        jobs.wait(job_id, wait)
+    run = jobs.run(job_id)
+    if wait and run is not None:
+        await wait_at_most(run, wait)
     return job.to_json()
+
+
+async def story_analysis(request: Request, story_id: str, wait: bool) -> StoryAnalysis | None:
+    """The story's analysis when ready; with `wait`, awaited (holding no thread) for at most
+    `ANALYSIS_WAIT_SECONDS`; None while it is being prepared. A 404 for no such story."""
+    analyses = state(request).analyses
+    story = await run_in_threadpool(_in_store, request, views.find_story, story_id)
+    future = analyses.start(story)
+    if future is None:  # the analyses' line is full: ask again
+        return None
+    found = outcome(future)  # (unpacked apart: mypy infers a wrong type parameter in the unpacking)
+    status, ready = found
+    if status == "failed":
+        raise views.analysis_failed(story_id)
+    if ready is not None or not wait:
+        return ready
+    try:
+        return await wait_at_most(future)
+    except Exception as exc:  # the analysis failed while we waited
+        raise views.analysis_failed(story_id) from exc
+
+
+def pending(story_id: str) -> JSONResponse:
+    """202: the analysis of the story is being prepared; its progress is on the story's record."""
+    progress = f"/api/stories/{story_id}"
+    return JSONResponse({"status": "pending", "retry_after": RETRY_SECONDS, "progress": progress}, status_code=202,
+                        headers={"Retry-After": str(RETRY_SECONDS), "Location": progress})
+
+
+def _in_store(request: Request, view: Callable[..., T], *args: Any) -> T:
+    """`view(store, *args)` on a connection of its own (run in a request thread)."""
+    with open_store(request) as store:
+        return view(store, *args)
 
 
 def receive(app: State, files: list[UploadFile], text: str, title: str, urls: str, defaults: Metadata) -> Job:
@@ -187,12 +244,14 @@ def receive(app: State, files: list[UploadFile], text: str, title: str, urls: st
         raise ApiError(413, f"at most {MAX_FILES} files and {MAX_URLS} URLs per request")
     job_id, folder = app.jobs.new_folder()
     (folder / "files").mkdir()
-    kept, rejected = _save_files(files, folder)
+    saved, rejected = _save_files(files, folder)
+    kept = [name for _, name in saved]
+    notes = point_sidecar_at_saved_names(folder / "files", saved)
     if text.strip():
         name = safe_name("pasted.txt", set(kept))
         (folder / "files" / name).write_text(f"{title.strip()}\n\n{text}" if title.strip() else text, "utf-8")
         kept.append(name)
-    job = Job(job_id, kept, rejected)
+    job = Job(job_id, kept, rejected, notes=notes)
     if url_list:
         (folder / "urls.txt").write_text("\n".join(url_list) + "\n", "utf-8")
         job.urls_saved = len(url_list)
@@ -203,8 +262,9 @@ def receive(app: State, files: list[UploadFile], text: str, title: str, urls: st
     return app.jobs.submit(job, folder, defaults)
 
 
-def _save_files(files: list[UploadFile], folder: Path) -> tuple[list[str], list[Rejected]]:
-    kept: list[str] = []
+def _save_files(files: list[UploadFile], folder: Path) -> tuple[list[tuple[str, str]], list[Rejected]]:
+    """The files saved, as (uploaded name, saved name), and the ones refused, with why."""
+    saved: list[tuple[str, str]] = []
     rejected: list[Rejected] = []
     for upload in files:
         name = upload.filename or "upload"
@@ -212,8 +272,12 @@ def _save_files(files: list[UploadFile], folder: Path) -> tuple[list[str], list[
         if reason:
             rejected.append(Rejected(name, reason))
             continue
-        saved = safe_name(name, set(kept))
-        with (folder / "files" / saved).open("wb") as out:
-            shutil.copyfileobj(upload.file, out)
-        kept.append(saved)
-    return kept, rejected
+        saved_name = safe_name(name, {s for _, s in saved})
+        try:
+            with (folder / "files" / saved_name).open("wb") as out:
+                shutil.copyfileobj(upload.file, out)
+        except OSError as exc:  # a full disk, say: this file is refused, the request goes on
+            rejected.append(Rejected(name, f"could not be saved ({exc.strerror or exc})"))
+            continue
+        saved.append((name, saved_name))
+    return saved, rejected

@@ -1,10 +1,12 @@
 """The FastAPI application: API routes, pages, static files, one error shape, and the guards
-(token when bound beyond localhost, same-origin posts, request size, content security policy)."""
+(`Host` allow-list, token when bound beyond localhost, same-origin posts, request size, content
+security policy on every answer)."""
 
 from __future__ import annotations
 
 import hmac
-from collections.abc import AsyncIterator, Awaitable, Callable
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
@@ -15,8 +17,11 @@ from fastapi.staticfiles import StaticFiles
 
 from marsad.web import api, errors, pages
 from marsad.web.errors import ApiError, error_response
+from marsad.web.hosts import LOCAL_HOSTS, host_name
 from marsad.web.state import State
 from marsad.web.uploads import MAX_REQUEST_BYTES
+
+log = logging.getLogger(__name__)
 
 TOKEN_COOKIE = "marsad_token"
 # No script runs on the pages; styles and images come from the server only.
@@ -30,9 +35,12 @@ SECURITY_HEADERS = {
 Next = Callable[[Request], Awaitable[Response]]
 
 
-def create_app(db_path: str | Path, token: str | None = None, upload_dir: Path | None = None) -> FastAPI:
-    """The web application over the store at `db_path`; every request needs `token` when one is given."""
-    state = State(str(db_path), token) if upload_dir is None else State(str(db_path), token, upload_dir)
+def create_app(db_path: str | Path, token: str | None = None, upload_dir: Path | None = None,
+               hosts: Iterable[str] = LOCAL_HOSTS) -> FastAPI:
+    """The web application over the store at `db_path`; every request needs `token` when one is given,
+    and must name one of `hosts` (see `marsad.web.hosts`) in its `Host` header."""
+    state = (State(str(db_path), token, hosts=frozenset(hosts)) if upload_dir is None
+             else State(str(db_path), token, upload_dir, frozenset(hosts)))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -53,23 +61,33 @@ def create_app(db_path: str | Path, token: str | None = None, upload_dir: Path |
 
 
 async def _guard(request: Request, call_next: Next) -> Response:
+    """Refuse what may not go on; every answer, refusals and failures included, gets the security headers."""
     state: State = request.app.state.marsad
     refusal = _refusal(request, state)
-    if refusal is not None:
-        return error_response(request, refusal)
     query_token = request.query_params.get("token")
-    if state.token and query_token and request.method == "GET":
-        clean = request.url.remove_query_params("token")
-        response: Response = RedirectResponse(str(clean), status_code=303)
+    response: Response
+    if refusal is not None:
+        response = error_response(request, refusal)
+    elif state.token and query_token and request.method == "GET":
+        response = RedirectResponse(str(request.url.remove_query_params("token")), status_code=303)
         response.set_cookie(TOKEN_COOKIE, query_token, httponly=True, samesite="strict")
-        return response
-    response = await call_next(request)
+    else:
+        try:
+            response = await call_next(request)
+        except Exception:  # what escaped the exception handlers still answers in the error shape
+            log.exception("internal error on %s", request.url.path)
+            response = error_response(request, ApiError(500, "internal error; see the server log"))
     response.headers.update(SECURITY_HEADERS)
     return response
 
 
 def _refusal(request: Request, state: State) -> ApiError | None:
-    """Why the request may not go on: no token, a post from another site, or too large a body."""
+    """Why the request may not go on: a host this server does not answer to, no token, a post from
+    another site, or too large a body (when its length is announced; streamed bodies are cut at the limit)."""
+    host = host_name(request.headers.get("host", ""))
+    if host not in state.hosts:
+        return ApiError(403, f"this server does not answer to the host name {host!r}; if it is yours, start "
+                             f"`marsad serve` with --allow-host {host or 'NAME'}", code="unknown_host")
     if state.token and not _has_token(request, state.token):
         return ApiError(401, "this server requires its token: send `Authorization: Bearer TOKEN`, "
                              "or open any page once with ?token=TOKEN")

@@ -8,7 +8,6 @@ import threading
 import time
 import uuid
 from concurrent.futures import Future
-from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -84,7 +83,8 @@ class Jobs:
         with self._lock:
             self._jobs[job.id] = job
         if job.files:
-            self._runs[job.id] = self._worker.submit(self._run, job, folder, defaults)
+            with self._lock:
+                self._runs[job.id] = self._worker.submit(self._run, job, folder, defaults)
         else:
             job.stage, job.finished = "done", time.time()
         return job
@@ -94,14 +94,10 @@ class Jobs:
         with self._lock:
             return self._jobs.get(job_id)
 
-    def wait(self, job_id: str, timeout: float) -> None:
-        """Block until the job is done, or `timeout` seconds have passed."""
-        run = self._runs.get(job_id)
-        if run is not None:
-            try:
-                run.result(timeout)
-            except FutureTimeout:
-                return
+    def run(self, job_id: str) -> Future[None] | None:
+        """The job's run in the worker (None for a job with nothing to ingest)."""
+        with self._lock:
+            return self._runs.get(job_id)
 
     def close(self) -> None:
         """Stop taking jobs (running work finishes)."""
@@ -149,4 +145,6 @@ def _report_json(report: IngestReport) -> dict[str, Any]:
         "near_duplicates": report.near_duplicates, "reuse_links": report.reuse_links,
         "problems": [{"path": Path(p.origin.path).name, "locator": p.origin.locator, "reason": p.reason}
                      for p in report.problems],
+        "warnings": [{"path": Path(p.origin.path).name, "locator": p.origin.locator, "reason": p.reason}
+                     for p in report.warnings],
     }

@@ -15,8 +15,16 @@ from marsad.ingest.sources import Metadata
 from marsad.store.base import StoryFilter
 from marsad.web import views
 from marsad.web.annotate import annotate
-from marsad.web.api import DAY, Limit, Offset, Text, api_job, open_store, receive, state
-from marsad.web.uploads import ALLOWED_SUFFIXES, MAX_FILE_BYTES, MAX_FILES, MAX_PASTE_CHARS
+from marsad.web.api import DAY, Limit, Offset, Text, open_store, receive, state
+from marsad.web.errors import ApiError
+from marsad.web.uploads import (
+    ALLOWED_SUFFIXES,
+    MAX_FIELD_BYTES,
+    MAX_FILE_BYTES,
+    MAX_FILES,
+    MAX_PASTE_CHARS,
+    MAX_REQUEST_BYTES,
+)
 
 router = APIRouter(include_in_schema=False)
 # Seconds between reloads of a page that waits for background work (a brief, an ingest job).
@@ -59,10 +67,17 @@ def story_page(request: Request, story_id: str) -> HTMLResponse:
 
 @router.get("/stories/{story_id}/entities/{entity_id}")
 def entity_page(request: Request, story_id: str, entity_id: str) -> HTMLResponse:
-    """An entity: aliases, mentions by outlet and day, the store's articles naming it."""
+    """An entity: aliases, mentions by outlet and day, the store's articles naming it (a waiting page while the
+    story's analysis is prepared)."""
+    json_url = f"/api/stories/{story_id}/entities/{entity_id}"
     with open_store(request) as store:
-        data = views.entity_view(store, state(request).analyses, story_id, entity_id)
-    return render(request, "entity.html", f"/api/stories/{story_id}/entities/{entity_id}", entity=data)
+        status, analysis = state(request).analyses.status(views.find_story(store, story_id))
+        if status == "failed":
+            raise views.analysis_failed(story_id)
+        if analysis is None:
+            return render(request, "pending.html", json_url, story_id=story_id, refresh=REFRESH_SECONDS)
+        data = views.entity_view(store, analysis, story_id, entity_id)
+    return render(request, "entity.html", json_url, entity=data)
 
 
 @router.get("/articles")
@@ -100,7 +115,7 @@ def ingest_page(request: Request) -> HTMLResponse:
                   max_mb=MAX_FILE_BYTES // (1024 * 1024), max_files=MAX_FILES, max_paste=MAX_PASTE_CHARS)
 
 
-@router.post("/ingest")
+@router.post("/ingest", max_body_size=MAX_REQUEST_BYTES, form_limits={"max_part_size": MAX_FIELD_BYTES})
 def ingest_form(
     request: Request,
     files: Annotated[list[UploadFile] | None, File()] = None,
@@ -120,7 +135,10 @@ def ingest_form(
 @router.get("/ingest/{job_id}")
 def job_page(request: Request, job_id: str) -> HTMLResponse:
     """An ingest job's progress (the page reloads until it is done)."""
-    job = api_job(request, job_id, 0)
+    found = state(request).jobs.get(job_id)
+    if found is None:
+        raise ApiError(404, f"no ingest job {job_id!r} (jobs are kept while the server runs)")
+    job = found.to_json()
     return render(request, "job.html", f"/api/jobs/{job_id}", job=job,
                   refresh=None if job["done"] else REFRESH_SECONDS)
 

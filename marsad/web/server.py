@@ -1,11 +1,12 @@
-"""Running the web application: localhost by default, a token required anywhere else."""
+"""Running the web application: localhost by default, a token required anywhere else, and only the
+host names it is given (see `marsad.web.hosts`)."""
 
 from __future__ import annotations
 
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -14,8 +15,11 @@ from fastapi import FastAPI
 
 from marsad.errors import MarsadError
 from marsad.web.app import create_app
+from marsad.web.hosts import LOCAL_HOSTS, allowed_hosts
 
-LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+__all__ = ["LOCAL_HOSTS", "check_binding", "listen", "serve", "serving_in_background"]
+# Connections waiting to be accepted.
+BACKLOG = 2048
 
 
 def check_binding(host: str, token: str | None) -> None:
@@ -24,11 +28,27 @@ def check_binding(host: str, token: str | None) -> None:
         raise MarsadError(f"serving on {host} exposes the store to the network: give a --token (or MARSAD_TOKEN)")
 
 
-def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
-          upload_dir: Path | None = None) -> None:
-    """Serve the store at `db` until interrupted."""
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound to `host`:`port` and listening; `OSError` when the port is taken or not allowed."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(BACKLOG)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+def serve(db: str | Path, sock: socket.socket, host: str, token: str | None = None, upload_dir: Path | None = None,
+          extra_hosts: Iterable[str] = ()) -> None:
+    """Serve the store at `db` on a socket listening on `host` (see `listen`) until interrupted;
+    requests must name `host`, a loopback name or one of `extra_hosts`."""
     check_binding(host, token)
-    uvicorn.run(create_app(db, token, upload_dir), host=host, port=port, log_level="warning")
+    app = create_app(db, token, upload_dir, allowed_hosts(host, extra_hosts))
+    uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
 
 
 @contextmanager

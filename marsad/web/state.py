@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from marsad.web.analysis import Analyses
+from marsad.web.hosts import LOCAL_HOSTS
 from marsad.web.jobs import Jobs
 
 
@@ -17,6 +18,7 @@ class State:
     db_path: str
     token: str | None = None  # required on every request when set
     upload_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="marsad-uploads-")))
+    hosts: frozenset[str] = LOCAL_HOSTS  # names the `Host` header may carry
     analyses: Analyses = field(init=False)
     jobs: Jobs = field(init=False)
 

@@ -17,7 +17,7 @@ from marsad.store.base import Store, StoryFilter
 from marsad.stories.query import get_story, list_stories
 from marsad.stories.records import Story
 from marsad.understand.storage import attach_annotations
-from marsad.web.analysis import Analyses
+from marsad.web.analysis import Analyses, outcome
 from marsad.web.annotate import Mark
 from marsad.web.errors import ApiError
 
@@ -77,20 +77,13 @@ def _entity_summary(entity: Entity) -> dict[str, Any]:
             "articles": len({m.article for m in entity.mentions})}
 
 
-def ready_analysis(store: Store, analyses: Analyses, story_id: str, wait: bool) -> StoryAnalysis | None:
-    """The story's analysis; None while it is being computed, unless `wait`."""
-    story = find_story(store, story_id)
-    if wait:
-        return analyses.wait(story)
-    status, analysis = analyses.status(story)
-    if status == "failed":
-        raise ApiError(500, f"the analysis of story {story_id} failed; see the server log", code="analysis_failed")
-    return analysis
+def analysis_failed(story_id: str) -> ApiError:
+    """The error of a story whose analysis failed (the next request starts it again)."""
+    return ApiError(500, f"the analysis of story {story_id} failed; see the server log", code="analysis_failed")
 
 
-def entity_view(store: Store, analyses: Analyses, story_id: str, entity_id: str) -> dict[str, Any]:
-    """An entity of a story: aliases, mentions by outlet and day, and its name across the store."""
-    analysis = analyses.wait(find_story(store, story_id))
+def entity_view(store: Store, analysis: StoryAnalysis, story_id: str, entity_id: str) -> dict[str, Any]:
+    """An entity of a story (from its analysis): aliases, mentions by outlet and day, its name across the store."""
     entity = next((e for e in analysis.entities if e.id == entity_id), None)
     if entity is None:
         raise ApiError(404, f"no entity {entity_id!r} in story {story_id}; list them at /api/stories/{story_id}")
@@ -116,11 +109,11 @@ def find_article(store: Store, article_id: str) -> Article:
     return article
 
 
-def article_view(store: Store, analyses: Analyses, article_id: str, wait: bool = False) -> dict[str, Any]:
+def article_view(store: Store, analyses: Analyses, article_id: str) -> dict[str, Any]:
     """The article record, its links, its story and its annotations (entities, dates, quotes, claims).
 
     Entities come from the story's analysis when it is ready, else from the article alone,
-    computed in the background (null until then, unless `wait`)."""
+    computed in the background (null until then); this never waits."""
     article = find_article(store, article_id)
     attach_annotations(store, [article])
     record = article_json(article)
@@ -130,7 +123,7 @@ def article_view(store: Store, analyses: Analyses, article_id: str, wait: bool =
         story = get_story(store, story_id)
         analysis = analyses.status(story)[1] if story else None
     in_story = analysis is not None and article.id in analysis.read
-    entities = analysis.entities if analysis and in_story else analyses.article_entities(article, wait)
+    entities = analysis.entities if analysis and in_story else outcome(analyses.article_entities(article))[1]
     record["links"] = [asdict(link) for link in store.links_of(article.id)]
     record["story"] = story_id
     record["annotations"] = {

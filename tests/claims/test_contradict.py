@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from marsad.claims.align import embed_claims
-from marsad.claims.contradict import STANCE_MIN_CONTRADICT, double_negation, stance_contradictions
+from marsad.claims.contradict import double_negation, stance_contradictions
 from marsad.claims.extract import Claim
 from marsad.records import Span
 
@@ -15,15 +15,15 @@ def _claim(article: str, text: str) -> Claim:
     return Claim(article=article, outlet=article, published="2024-01-01", span=span, sentence=span)
 
 
-def test_stance_flags_an_opposite_and_spares_a_paraphrase() -> None:
+def test_an_opposite_word_is_a_conflict_on_whether_it_happened_and_a_paraphrase_is_none() -> None:
     claims = [
         _claim("a", "وافق البرلمان على قانون الانتخابات الجديد بأغلبية كبيرة"),
         _claim("b", "رفض البرلمان قانون الانتخابات الجديد بأغلبية كبيرة"),
         _claim("c", "صادق البرلمان على قانون الانتخابات الجديد بأغلبية كبيرة"),
     ]
     found = stance_contradictions(claims, embed_claims(claims), [(0, 1), (0, 2)])
-    assert [(c.against.article, c.claim.article, c.method) for c in found] == [("a", "b", "stance")]
-    assert found[0].probability is not None and found[0].probability >= STANCE_MIN_CONTRADICT
+    # one clause told again with an opposite word: a conflict on whether it happened, whatever the model reads
+    assert [(c.against.article, c.claim.article, c.method, c.on) for c in found] == [("a", "b", "rule", "occurrence")]
 
 
 def test_no_candidates_reads_nothing() -> None:

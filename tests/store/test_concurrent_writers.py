@@ -21,6 +21,17 @@ from marsad.store.factory import open_store
 ANT = Path(__file__).resolve().parents[3] / "shared" / "data" / "corpora" / "ant-2018.jsonl.gz"
 EACH = 240  # articles per writer; the two share OVERLAP of them
 OVERLAP = 80
+# An ingest without understanding in units of work of 16 articles, so that the two writers' units interleave.
+_DRIVER = """
+import json, sys
+from marsad.pipeline import ingest
+from marsad.store.factory import open_store
+store = open_store(sys.argv[2])
+report = ingest([sys.argv[1]], store, chunk_size=16)
+store.close()
+print(json.dumps({"ingested": report.ingested, "unchanged": report.unchanged}))
+sys.exit(0 if report.ok else 1)
+"""
 
 
 def _lines(count: int) -> list[bytes]:
@@ -34,9 +45,8 @@ def test_two_ingests_at_once_lose_nothing(locations: object, tmp_path: Path) -> 
     first.write_bytes(b"".join(lines[:EACH]))
     second.write_bytes(b"".join(lines[EACH - OVERLAP :]))
     db = locations()  # type: ignore[operator]  # the fixture makes store locations
-    command = [str(Path(sys.executable).parent / "marsad"), "ingest", "--no-understand", "--json", "--db", db]
-    runs = [subprocess.Popen([*command, str(path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-            for path in (first, second)]
+    runs = [subprocess.Popen([sys.executable, "-c", _DRIVER, str(path), db], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE) for path in (first, second)]
     outputs = [run.communicate(timeout=600) for run in runs]
     for run, (_, errors) in zip(runs, outputs, strict=True):
         assert run.returncode == 0, errors.decode()

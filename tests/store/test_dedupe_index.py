@@ -1,8 +1,16 @@
-"""DedupeIndex contract: raw hashes, dedupe entries in commit order, fingerprints, template-line counts."""
+"""DedupeIndex contract: raw hashes, article sequence, exact content, LSH buckets, fingerprints, template lines."""
 
 from __future__ import annotations
 
-from marsad.store.base import Store
+from pathlib import Path
+
+from marsad.dedupe.detector import buckets, signals
+from marsad.pipeline import clean_inputs, ingest
+from marsad.records import Article
+from marsad.store.base import Store, StoredArticle
+from marsad.text.normalize import fold
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "corpus"
 
 BLOG_COPY = "bf0ea5017d1a2de8"  # 05_blog_copy.txt republishes 03_alshahed.txt
 ALSHAHED = "4b694f770f79f095"
@@ -15,23 +23,51 @@ def test_known_raw_names_the_stored_documents(examples: Store) -> None:
     assert examples.known_raw([]) == set()
 
 
-def test_dedupe_entries_follow_commit_order_and_resume(examples: Store) -> None:
-    entries = list(examples.dedupe_entries())
-    assert len(entries) == 9
-    assert [e.seq for e in entries] == sorted({e.seq for e in entries})
-    assert [e.article_id for e in entries] == [i for i, _ in examples.content_hashes()]
-    assert dict(examples.signatures()) == {e.article_id: e.signature for e in entries}
-    assert all(len(e.signature) == 128 * 4 for e in entries)
-    later = list(examples.dedupe_entries(after=entries[3].seq))
-    assert later == entries[4:]
+def test_article_seq_grows_with_each_stored_article(store: Store) -> None:
+    assert store.article_seq() == 0
+    ingest([str(EXAMPLES / "01_alsahil_alyawm.txt")], store)
+    first = store.article_seq()
+    ingest([str(EXAMPLES / "03_alshahed.txt")], store)
+    second = store.article_seq()
+    ingest([str(EXAMPLES / "03_alshahed.txt")], store)  # unchanged: nothing stored
+    assert 0 < first < second == store.article_seq()
+
+
+def test_first_with_content_is_the_earliest_stored(examples: Store) -> None:
+    ids = [i for i, _ in examples.content_hashes()]
+    assert len(ids) == 9
+    article = examples.article(BLOG_COPY)
+    assert article is not None
+    assert examples.first_with_content(article.content_hash) == BLOG_COPY
+    assert examples.first_with_content("0" * 16) is None
+
+
+def test_bucket_matches_find_articles_sharing_a_band(examples: Store) -> None:
+    article = examples.article(BLOG_COPY)
+    assert article is not None
+    signature = signals(fold(article.body)).signature
+    found = examples.bucket_matches(buckets(signature))
+    assert found[BLOG_COPY] == signature and len(signature) == 128 * 4
+    assert examples.bucket_matches([]) == {} and examples.bucket_matches([12345]) == {}
+    assert list(examples.unbucketed_signatures()) == []  # every ingested article is filed
+
+
+def test_articles_of_an_older_store_are_filed_under_their_buckets_once(store: Store) -> None:
+    [article] = [a for a in clean_inputs([str(EXAMPLES / "03_alshahed.txt")]) if isinstance(a, Article)]
+    folded = fold(article.body)
+    signed = signals(folded)
+    store.add_article(StoredArticle(article, b"raw", signed.signature, signed.fingerprints, None, folded))  # no buckets
+    store.commit()
+    assert list(store.unbucketed_signatures()) == [(article.id, signed.signature)]
+    assert store.bucket_matches(buckets(signed.signature)) == {}
+    store.add_buckets(article.id, buckets(signed.signature))
+    store.add_buckets("no-such-article", [1, 2])  # ignored
+    store.commit()
+    assert list(store.unbucketed_signatures()) == []
+    assert store.bucket_matches(buckets(signed.signature)) == {article.id: signed.signature}
 
 
 def test_fingerprint_matches_count_shared_sentences(examples: Store) -> None:
-    entries = {e.article_id: e for e in examples.dedupe_entries()}
-    assert ALSHAHED in entries
-    from marsad.dedupe.detector import signals
-    from marsad.text.normalize import fold
-
     article = examples.article(BLOG_COPY)
     assert article is not None
     shared = examples.fingerprint_matches(signals(fold(article.body)).fingerprints)

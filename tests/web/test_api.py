@@ -167,7 +167,8 @@ def test_posts_from_another_site_are_refused(served: Served) -> None:
 
 
 def test_token_is_required_when_set(tmp_path: Path) -> None:
-    client = TestClient(create_app(tmp_path / "t.db", token="s3cret", upload_dir=tmp_path / "up"))
+    client = TestClient(create_app(tmp_path / "t.db", token="s3cret", upload_dir=tmp_path / "up"),
+                        base_url="http://127.0.0.1:8000")
     body = client.get("/api/stories").json()
     assert body["error"]["code"] == "unauthorized"
     assert client.get("/api/stories", headers={"authorization": "Bearer s3cret"}).status_code == 200

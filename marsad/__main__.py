@@ -1,0 +1,5 @@
+"""`python -m marsad`: the `marsad` command."""
+
+from marsad.cli import main
+
+main()
