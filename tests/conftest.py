@@ -24,3 +24,20 @@ def seeds_dir() -> Path:
     """The five seed articles (`../shared/seeds`) with their `meta.json`."""
     assert SEEDS.is_dir(), f"seed articles not found at {SEEDS}"
     return SEEDS
+
+
+@pytest.fixture(scope="session")
+def call_db(seeds_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store of the five seeds and an English wire report of their event, ingested as `marsad ingest`
+    does it (understood at ingest)."""
+    from marsad.pipeline import ingest
+    from marsad.store.sqlite import SQLiteStore
+    from marsad.understand.workers import Understanding
+
+    db = tmp_path_factory.mktemp("call") / "call.db"
+    store = SQLiteStore(db)
+    with Understanding(workers=1) as understanding:
+        report = ingest([str(seeds_dir), str(REPO / "tests" / "data" / "english")], store, understanding=understanding)
+    store.close()
+    assert report.ingested == report.understood == 6
+    return db

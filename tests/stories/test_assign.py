@@ -38,6 +38,20 @@ def test_seeds_form_one_story_with_the_call_as_one_event(seeds_dir: Path, tmp_pa
     assert len(story.coverage.outlets) == 5
 
 
+def test_understood_seeds_and_an_english_wire_report_form_one_story(call_db: Path) -> None:
+    """As `marsad ingest` places them (learned model, e5 vectors, entities): the call is one event in
+    Arabic and English (issue 12: the English wire report made a story of its own), and the June and
+    November follow-ups join its story (the day gap saturates at a week)."""
+    store = SQLiteStore(call_db)
+    placed = _placed(store)
+    [story] = list_stories(store)
+    store.close()
+    call = placed["001_28f40a9148001f17.txt"][0]
+    assert placed["003_c95239ccb0c98a4d.txt"][0] == call and placed["call-en.txt"][0] == call
+    assert placed["002_c3eeed336fa56d7d.txt"][0] != call and placed["004_b264c5653c34d88c.txt"][0] != call
+    assert len(story.coverage.outlets) == 6
+
+
 def test_example_corpus_is_one_story(tmp_path: Path) -> None:
     """Nine articles on one port explosion, in two languages, over a week: one story of several events."""
     store = SQLiteStore(tmp_path / "examples.db")
