@@ -93,6 +93,17 @@ MIGRATIONS: list[tuple[str, str]] = [
         ) WITHOUT ROWID;
         """,
     ),
+    (
+        "0004_outlet_paragraphs",
+        """
+        CREATE TABLE outlet_paragraphs (
+            outlet TEXT NOT NULL, key INTEGER NOT NULL, articles INTEGER NOT NULL,
+            carriers TEXT NOT NULL,
+            PRIMARY KEY (outlet, key)
+        ) WITHOUT ROWID;
+        CREATE TABLE document_topics (document INTEGER PRIMARY KEY, topic TEXT NOT NULL);
+        """,
+    ),
 ]
 
 
