@@ -24,6 +24,7 @@ from marsad.clean.lines import Line, split_lines
 from marsad.clean.paragraphs import DocumentParagraphs, count_paragraphs, document_paragraphs, recurrences
 from marsad.clean.templates import repeated_lines, template_candidates
 from marsad.dedupe.detector import Deduplicator
+from marsad.ingest.fields import FieldMap, FieldUse
 from marsad.ingest.formats import Item
 from marsad.ingest.sources import Metadata, read_inputs
 from marsad.records import Article, Problem, RawDocument
@@ -51,6 +52,7 @@ class IngestReport:
     reuse_links: int = 0
     understood: int = 0
     problems: list[Problem] = field(default_factory=list)
+    fields: list[FieldUse] = field(default_factory=list)  # the field mapping, with the records each spec filled
 
     @property
     def ok(self) -> bool:
@@ -67,14 +69,16 @@ def ingest(
     on_item: Progress | None = None,
     understanding: Understanding | None = None,
     on_understood: Progress | None = None,
+    fields: FieldMap | None = None,
 ) -> IngestReport:
     """Read, clean, deduplicate, understand (unless `understanding` is None) and store every
-    document under `paths`; place the new articles in the store's events and stories."""
+    document under `paths` (record fields mapped to marsad's slots by `fields`); place the new
+    articles in the store's events and stories."""
     report = IngestReport()
     dedupe = Deduplicator(store)
     placer = StoryPlacer(store)
     placer.place([profile_of_stored(store, i) for i in store.unassigned()])  # left by an older version
-    for chunk in _chunks(read_inputs(paths, defaults), CHUNK_SIZE):
+    for chunk in _chunks(read_inputs(paths, defaults, fields), CHUNK_SIZE):
         docs = _new_documents(chunk, store, report)
         lines = [split_lines(doc.text) for doc in docs]
         paragraphs = _count_outlet_evidence(docs, lines, store)
@@ -89,6 +93,7 @@ def ingest(
             _understand([a for a, _ in stored], store, understanding, report, on_understood)
         placer.place([profile for _, profile in stored])
         store.commit()
+    report.fields = fields.uses() if fields else []
     return report
 def reannotate(
     store: Store, article_ids: Sequence[str], understanding: Understanding, on_done: Progress | None = None

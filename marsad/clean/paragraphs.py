@@ -37,13 +37,20 @@ TOPIC_LEAD_WORDS = 60
 RELATED_MIN_SHARED_TERMS = 2
 
 # Furniture: a paragraph also seen in another article of the outlet, whose other carriers are mostly
-# about other stories (fewer than this share of them related to the document).
+# about other stories (fewer than `FURNITURE_MAX_RELATED_SHARE` of them related to the document); or
+# one of whose carriers is, if the paragraph shares at most `FURNITURE_MAX_OWN_SHARED` stems with the
+# document's own text (BBC's app promotion under an article on Kanye West, in October 2018 when most
+# BBC articles spoke of a disappearance and of America).
 FURNITURE_MIN_ARTICLES = 2
 FURNITURE_MAX_RELATED_SHARE = 2 / 3
+FURNITURE_MAX_OWN_SHARED = 1
 # Background: a paragraph seen in at least this many of the outlet's articles, mostly of the same story.
 BACKGROUND_MIN_ARTICLES = 3
-# A paragraph repeating at least this share of the title's stems is the document's own lead, not furniture.
+# A paragraph repeating at least this share of the title's stems is the document's own lead, not furniture;
+# so is the document's first paragraph when it shares at least `LEAD_MIN_OWN_SHARED` stems with the rest
+# of its text (an article whose lead is also another article's teaser, counted in the same chunk).
 TITLE_RESTATED_SHARE = 0.5
+LEAD_MIN_OWN_SHARED = 2
 # A teaser block: at least `BLOCK_MIN_FURNITURE` furniture paragraphs end the article; the other
 # recurring paragraphs among them that share at most `BLOCK_MAX_SHARED_TERMS` stems with the title and
 # lead are teasers too, and so are the unseen paragraphs right above them that share no stem with the
@@ -69,8 +76,8 @@ class Recurrence:
     related: int  # of those, the ones about the same story as this document
     title_share: float  # share of the document's title stems the paragraph repeats
     head_shared: int  # stems the paragraph shares with the document's title and lead paragraph
-    own_shared: int | None  # for unseen paragraphs of a possible teaser block: stems shared with the
-    # title and the document's other paragraphs seen nowhere else
+    own_shared: int  # stems it shares with the title and the document's other paragraphs seen nowhere else
+    lead: bool = False  # the document's first sentence-like paragraph
 
 
     @property
@@ -79,12 +86,19 @@ class Recurrence:
         return self.is_furniture(FURNITURE_MAX_RELATED_SHARE)
 
     def is_furniture(self, max_related_share: float) -> bool:
-        """Furniture, when fewer than `max_related_share` of the other carriers are of the same story."""
-        return (
-            self.articles >= FURNITURE_MIN_ARTICLES and self.others > 0
-            and self.related < max_related_share * self.others
-            and self.title_share < TITLE_RESTATED_SHARE
+        """Furniture, when fewer than `max_related_share` of the other carriers are of the same story, or
+        some are not and the paragraph shares (almost) nothing with the document's own text."""
+        unrelated = self.related < max_related_share * self.others or (
+            self.related < self.others and self.own_shared <= FURNITURE_MAX_OWN_SHARED
         )
+        return (
+            self.articles >= FURNITURE_MIN_ARTICLES and self.others > 0 and unrelated and not self.own_lead
+        )
+
+    @property
+    def own_lead(self) -> bool:
+        """The document's own lead: it restates the title, or it opens the text and shares with the rest."""
+        return self.title_share >= TITLE_RESTATED_SHARE or (self.lead and self.own_shared >= LEAD_MIN_OWN_SHARED)
 
     @property
     def background(self) -> bool:
@@ -97,10 +111,7 @@ class Recurrence:
         with the title and lead; or seen nowhere else, sharing nothing with the rest of the document."""
         if self.articles <= 1:
             return self.own_shared == 0
-        return (
-            self.head_shared <= BLOCK_MAX_SHARED_TERMS and self.title_share < TITLE_RESTATED_SHARE
-            and self.related < self.others
-        )
+        return self.head_shared <= BLOCK_MAX_SHARED_TERMS and self.related < self.others and not self.own_lead
 
 
 @dataclass(frozen=True)
@@ -165,7 +176,7 @@ def recurrences(
         found[index] = Recurrence(
             articles=paragraph.articles, others=len(others), related=sum(c in related for c in others),
             title_share=shared.title_share(index), head_shared=shared.with_head(index),
-            own_shared=shared.with_own(index),
+            own_shared=shared.with_own(index), lead=index == shared.lead,
         )
     return found
 
@@ -180,7 +191,7 @@ class _SharedStems:
         self._lines, self._seen = lines, seen
         self._words: dict[int, set[str]] = {}
         self._title = set(terms(doc.title))
-        self._lead = next((index for index in doc.keys if lines[index].sentence_like), None)
+        self.lead = next((index for index in doc.keys if lines[index].sentence_like), None)
         self._own: Counter[str] | None = None
 
     def words(self, index: int) -> set[str]:
@@ -192,14 +203,11 @@ class _SharedStems:
         return len(self.words(index) & self._title) / len(self._title) if self._title else 0.0
 
     def with_head(self, index: int) -> int:
-        lead = self.words(self._lead) if self._lead is not None and self._lead != index else set()
+        lead = self.words(self.lead) if self.lead is not None and self.lead != index else set()
         return len(self.words(index) & (self._title | lead))
 
-    def with_own(self, index: int) -> int | None:
-        """Stems shared with the title and the document's other paragraphs seen nowhere else; None for
-        paragraphs that recur."""
-        if self._seen[index].articles > 1:
-            return None
+    def with_own(self, index: int) -> int:
+        """Stems shared with the title and the document's other paragraphs seen nowhere else."""
         if self._own is None:
             self._own = Counter(t for i in self._seen if self._is_own(i) for t in self.words(i))
         mine = 1 if self._is_own(index) else 0

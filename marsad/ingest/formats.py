@@ -18,6 +18,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from marsad.errors import InputError
 from marsad.ingest.decode import decode_bytes
+from marsad.ingest.fields import FieldMap
 from marsad.ingest.html import extract_html, looks_like_html
 from marsad.records import Origin, Problem, RawDocument
 
@@ -79,8 +80,8 @@ def _html_document(
     )
 
 
-def read_jsonl(path: str, lines: Iterable[bytes | Problem]) -> Iterator[Item]:
-    """JSON Lines: one article object per line (`text` or `html`, plus metadata)."""
+def read_jsonl(path: str, lines: Iterable[bytes | Problem], fields: FieldMap | None = None) -> Iterator[Item]:
+    """JSON Lines: one article object per line (`text` or `html`, plus metadata; `fields` maps others)."""
     for number, line in enumerate(lines, start=1):
         if isinstance(line, Problem):
             yield line
@@ -97,12 +98,12 @@ def read_jsonl(path: str, lines: Iterable[bytes | Problem]) -> Iterator[Item]:
                 raise InputError(f"invalid JSON ({exc})") from exc
             if not isinstance(record, dict):
                 raise InputError(f"expected a JSON object, got {type(record).__name__}")
-            yield from _record_document(origin, line.rstrip(b"\r\n"), record)
+            yield from _record_document(origin, line.rstrip(b"\r\n"), record, fields)
         except InputError as exc:
             yield Problem(origin, str(exc))
 
 
-def read_json_array(path: str, raw: bytes) -> Iterator[Item]:
+def read_json_array(path: str, raw: bytes, fields: FieldMap | None = None) -> Iterator[Item]:
     """A JSON file holding an array of article objects."""
     try:
         records = json.loads(raw)
@@ -116,13 +117,13 @@ def read_json_array(path: str, raw: bytes) -> Iterator[Item]:
             continue
         try:
             item_raw = json.dumps(record, ensure_ascii=False).encode()
-            yield from _record_document(origin, item_raw, record)
+            yield from _record_document(origin, item_raw, record, fields)
         except InputError as exc:
             yield Problem(origin, str(exc))
 
 
-def read_csv(path: str, raw: bytes) -> Iterator[Item]:
-    """CSV with a header row: columns `text` or `html`, plus metadata columns."""
+def read_csv(path: str, raw: bytes, fields: FieldMap | None = None) -> Iterator[Item]:
+    """CSV with a header row: columns `text` or `html`, plus metadata columns (`fields` maps others)."""
     try:
         decoded = decode_bytes(raw)
     except InputError as exc:
@@ -139,8 +140,8 @@ def read_csv(path: str, raw: bytes) -> Iterator[Item]:
 
     reader = csv.DictReader(tracked(io.StringIO(decoded.text, newline="")))
     try:
-        fields = reader.fieldnames or []
-        if not {"text", "html", "content", "body", "raw_html"} & {f.strip().lower() for f in fields}:
+        text_columns = {"text", "html", "content", "body", "raw_html"} | (fields or FieldMap()).sources("text", "html")
+        if not text_columns & {f.strip().lower() for f in reader.fieldnames or []}:
             yield Problem(Origin(path, "line 1"), "CSV header has no `text` or `html` column")
             return
         consumed.clear()
@@ -152,19 +153,25 @@ def read_csv(path: str, raw: bytes) -> Iterator[Item]:
             consumed.clear()
             clean = {k.strip().lower(): v for k, v in row.items() if isinstance(k, str)}
             try:
-                yield from _record_document(origin, raw_row, clean)
+                yield from _record_document(origin, raw_row, clean, fields)
             except InputError as exc:
                 yield Problem(origin, str(exc))
     except csv.Error as exc:
         yield Problem(Origin(path, f"line {line_number + 1}"), f"malformed CSV ({exc})")
 
 
-def _record_document(origin: Origin, raw: bytes, record: dict[str, Any]) -> Iterator[RawDocument]:
+def _record_document(
+    origin: Origin, raw: bytes, record: dict[str, Any], fields: FieldMap | None = None
+) -> Iterator[RawDocument]:
     slots = {slot: _first(record, names) for slot, names in FIELD_ALIASES.items()}
+    mapped = fields.slots(record) if fields else {}
+    slots.update(mapped)
     extra = {
         k: str(v) for k, v in record.items()
         if k not in _KNOWN_FIELDS and isinstance(v, str | int | float) and str(v).strip()
     }
+    if "id" in mapped:
+        extra["id"] = mapped["id"]
     if slots["text"]:
         text = slots["text"]
         html: str | None = None
@@ -174,7 +181,9 @@ def _record_document(origin: Origin, raw: bytes, record: dict[str, Any]) -> Iter
         page = extract_html(html, slots["url"])
         text = page.text
     else:
-        raise InputError("record has no `text` or `html` field")
+        mapped_text = sorted((fields or FieldMap()).sources("text", "html"))
+        also = f" (nor {', '.join(f'`{m}`' for m in mapped_text)}, mapped to them)" if mapped_text else ""
+        raise InputError(f"record has no `text` or `html` field{also}")
     yield RawDocument(
         origin=origin, raw=raw, text=text, html=html,
         title=slots["title"] or (page.title if page else None),

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from marsad.ingest import formats
+from marsad.ingest.fields import FieldMap
 from marsad.ingest.formats import Item
 from marsad.records import Origin, Problem, RawDocument
 
@@ -51,23 +52,25 @@ class Metadata:
         )
 
 
-def read_inputs(paths: Sequence[str], defaults: Metadata | None = None) -> Iterator[Item]:
-    """Every document (or problem) in `paths`, in a stable order."""
+def read_inputs(
+    paths: Sequence[str], defaults: Metadata | None = None, fields: FieldMap | None = None
+) -> Iterator[Item]:
+    """Every document (or problem) in `paths`, in a stable order; `fields` maps record fields to slots."""
     defaults = defaults or Metadata()
     for name in paths:
         if name == STDIN:
-            yield from _with_metadata(_read_stream("<stdin>", sys.stdin.buffer), defaults)
+            yield from _with_metadata(_read_stream("<stdin>", sys.stdin.buffer, fields), defaults)
             continue
         path = Path(name)
         if path.is_dir():
-            yield from _read_directory(path, defaults)
+            yield from _read_directory(path, defaults, fields)
         elif path.is_file():
-            yield from _with_metadata(read_file(path), defaults)
+            yield from _with_metadata(read_file(path, fields), defaults)
         else:
             yield Problem(Origin(name), "no such file or directory")
 
 
-def _read_directory(root: Path, defaults: Metadata) -> Iterator[Item]:
+def _read_directory(root: Path, defaults: Metadata, fields: FieldMap | None) -> Iterator[Item]:
     sidecars: dict[Path, dict[str, Metadata]] = {}
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         if any(part.startswith(".") for part in path.relative_to(root).parts):
@@ -79,7 +82,7 @@ def _read_directory(root: Path, defaults: Metadata) -> Iterator[Item]:
             if problem:
                 yield problem
         meta = sidecars[path.parent].get(path.name, Metadata())
-        yield from _with_metadata(_with_metadata(read_file(path), meta), defaults)
+        yield from _with_metadata(_with_metadata(read_file(path, fields), meta), defaults)
 
 
 def _load_sidecar(path: Path) -> tuple[dict[str, Metadata], Problem | None]:
@@ -105,16 +108,16 @@ def _with_metadata(items: Iterator[Item], meta: Metadata) -> Iterator[Item]:
         yield meta.fill(item) if isinstance(item, RawDocument) else item
 
 
-def read_file(path: Path) -> Iterator[Item]:
+def read_file(path: Path, fields: FieldMap | None = None) -> Iterator[Item]:
     """Every document in one file, whatever its format."""
     try:
         with path.open("rb") as stream:
-            yield from _read_stream(str(path), stream)
+            yield from _read_stream(str(path), stream, fields)
     except OSError as exc:
         yield Problem(Origin(str(path)), f"cannot read file ({exc.strerror or exc})")
 
 
-def _read_stream(name: str, stream: BinaryIO) -> Iterator[Item]:
+def _read_stream(name: str, stream: BinaryIO, fields: FieldMap | None = None) -> Iterator[Item]:
     lowered = name.lower()
     kind = _kind_from_name(lowered.removesuffix(".gz"))
     buffered: io.BufferedReader[Any] = io.BufferedReader(stream)
@@ -125,7 +128,7 @@ def _read_stream(name: str, stream: BinaryIO) -> Iterator[Item]:
         return
     if kind == "jsonl" and not lowered.removesuffix(".gz").endswith(".json"):
         lines = formats.gunzip_lines(name, buffered) if compressed else iter(buffered)
-        yield from formats.read_jsonl(name, lines)
+        yield from formats.read_jsonl(name, lines, fields)
         return
     raw_or_problem = _read_all(name, buffered, compressed)
     if isinstance(raw_or_problem, Problem):
@@ -135,13 +138,13 @@ def _read_stream(name: str, stream: BinaryIO) -> Iterator[Item]:
     kind = kind or _kind_from_content(raw)
     origin = Origin(name)
     if kind == "csv":
-        yield from formats.read_csv(name, raw)
+        yield from formats.read_csv(name, raw, fields)
     elif kind == "html":
         yield from formats.read_html(origin, raw)
     elif kind == "jsonl" and raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
-        yield from formats.read_json_array(name, raw)
+        yield from formats.read_json_array(name, raw, fields)
     elif kind == "jsonl":
-        yield from formats.read_jsonl(name, io.BytesIO(raw))
+        yield from formats.read_jsonl(name, io.BytesIO(raw), fields)
     else:
         yield from formats.read_text(origin, raw)
 
