@@ -32,8 +32,9 @@ MIN_PARAGRAPH_WORDS = 6
 # A document's topic: its title and the first words of its own (not recurring) paragraphs.
 TOPIC_LEAD_WORDS = 60
 # Two documents are about the same story when their topics share at least this many stems.
-# Calibrated on 220 hand-labelled recurring paragraphs of ANT (benchmarks/data/cleaning/):
-# 2 loses 1 of 156 background paragraphs and finds 33 of 48 furniture ones; 3 loses 6 and finds 39.
+# Calibrated on 220 hand-labelled recurring paragraphs of ANT (benchmarks/recurring_paragraphs.py):
+# with 2 the furniture rule removes 28 of 48 furniture paragraphs and none of 156 background or news
+# ones; with 3 it removes 33 and 3.
 RELATED_MIN_SHARED_TERMS = 2
 
 # Furniture: a paragraph also seen in another article of the outlet, whose other carriers are mostly
@@ -79,7 +80,6 @@ class Recurrence:
     own_shared: int  # stems it shares with the title and the document's other paragraphs seen nowhere else
     lead: bool = False  # the document's first sentence-like paragraph
 
-
     @property
     def furniture(self) -> bool:
         """Recurs in the outlet's articles about other stories (teaser, promotion, standing note)."""
@@ -119,7 +119,7 @@ class DocumentParagraphs:
     """A document's paragraph keys and its identity, computed once per ingest."""
 
     outlet: str
-    document: int  # hash of the folded text: exact copies count once
+    document: int  # hash of the outlet and the folded text: exact copies count once
     title: str
     keys: dict[int, int]  # line index -> paragraph key
 
@@ -139,7 +139,7 @@ def document_paragraphs(outlet: str, title: str | None, lines: list[Line]) -> Do
     keys = {line.index: key for line in lines if not line.blank and (key := paragraph_key(line)) is not None}
     head = title or next((line.text for line in lines if not line.blank), "")
     folded_text = " ".join(line.folded for line in lines if not line.blank)
-    return DocumentParagraphs(outlet, stable_hash("document:" + folded_text), head, keys)
+    return DocumentParagraphs(outlet, stable_hash(f"document:{outlet}\n{folded_text}"), head, keys)
 
 
 def count_paragraphs(store: Store, doc: DocumentParagraphs, lines: list[Line]) -> None:
