@@ -1,8 +1,9 @@
 """The pipeline, in one place: ingest -> clean -> dedupe -> understand -> stories -> store.
 
-Documents are read in chunks. For each chunk the outlets' template-line
-statistics are updated first (cross-document evidence), then every document is
-cleaned, deduplicated against the store and written; the new articles are
+Documents are read in chunks. For each chunk the outlets' template-line and
+paragraph statistics are updated first (cross-document evidence), then every
+document is cleaned, deduplicated against the store (on its news text: neither
+removed furniture nor background paragraphs make copies) and written; the new articles are
 understood (in worker processes: `understand.workers`), and placed in
 publication order into the store's events and stories. A chunk is one unit of
 work: its articles, annotations and assignments are committed together, so a
@@ -20,8 +21,10 @@ from itertools import islice
 
 from marsad.clean.article import clean_document
 from marsad.clean.lines import Line, split_lines
+from marsad.clean.paragraphs import DocumentParagraphs, count_paragraphs, document_paragraphs, recurrences
 from marsad.clean.templates import repeated_lines, template_candidates
 from marsad.dedupe.detector import Deduplicator, buckets
+from marsad.ingest.fields import FieldMap, FieldUse
 from marsad.ingest.formats import Item
 from marsad.ingest.sources import Metadata, read_inputs
 from marsad.records import Article, Problem, RawDocument
@@ -50,6 +53,7 @@ class IngestReport:
     understood: int = 0
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)  # stored, but repaired (bytes replaced...)
+    fields: list[FieldUse] = field(default_factory=list)  # the field mapping, with the records each spec filled
 
     @property
     def ok(self) -> bool:
@@ -67,23 +71,25 @@ def ingest(
     understanding: Understanding | None = None,
     on_understood: Progress | None = None,
     chunk_size: int = CHUNK_SIZE,
+    fields: FieldMap | None = None,
 ) -> IngestReport:
     """Read, clean, deduplicate, understand (unless `understanding` is None) and store every
-    document under `paths`; place the new articles in the store's events and stories."""
+    document under `paths` (record fields mapped to marsad's slots by `fields`); place the new
+    articles in the store's events and stories."""
     report = IngestReport()
     dedupe = Deduplicator(store)
     placer = StoryPlacer(store)
     store.begin()
     placer.place([profile_of_stored(store, i) for i in store.unassigned()])  # left by an older version
     store.commit()
-    for chunk in _chunks(read_inputs(paths, defaults), chunk_size):
+    for chunk in _chunks(read_inputs(paths, defaults, fields), chunk_size):
         store.begin()  # the chunk is one unit of work: another writer waits for it, and it for them
         docs = _new_documents(chunk, store, report)
         lines = [split_lines(doc.text) for doc in docs]
-        _count_template_lines(docs, lines, store)
+        paragraphs = _count_outlet_evidence(docs, lines, store)
         stored: list[tuple[Article, list[str]]] = []  # new articles, with the articles they copy
-        for doc, doc_lines in zip(docs, lines, strict=True):
-            article = _clean(doc, doc_lines, store, report)
+        for doc, doc_lines, doc_paragraphs in zip(docs, lines, paragraphs, strict=True):
+            article = _clean(doc, doc_lines, doc_paragraphs, store, report)
             if article is not None:
                 stored.append((article, _store(article, doc, dedupe, store, report)))
         if on_item:
@@ -92,6 +98,7 @@ def ingest(
             _understand([a for a, _ in stored], store, understanding, report, on_understood)
         placer.place([profile_of(article, sources) for article, sources in stored])
         store.commit()
+    report.fields = fields.uses() if fields else []
     return report
 def reannotate(
     store: Store, article_ids: Sequence[str], understanding: Understanding, on_done: Progress | None = None
@@ -144,20 +151,29 @@ def _new_documents(chunk: list[Item], store: Store, report: IngestReport) -> lis
     return fresh
 
 
-def _count_template_lines(
+def _count_outlet_evidence(
     docs: list[RawDocument], lines: list[list[Line]], store: Store
-) -> None:
+) -> list[DocumentParagraphs | None]:
+    """Count the chunk's template lines and paragraphs per outlet; return each document's paragraphs."""
+    found: list[DocumentParagraphs | None] = []
     for doc, doc_lines in zip(docs, lines, strict=True):
-        if doc.outlet:
-            store.add_outlet_lines(doc.outlet, template_candidates(doc_lines))
+        if not doc.outlet:
+            found.append(None)
+            continue
+        store.add_outlet_lines(doc.outlet, template_candidates(doc_lines))
+        paragraphs = document_paragraphs(doc.outlet, doc.title, doc_lines)
+        count_paragraphs(store, paragraphs, doc_lines)
+        found.append(paragraphs)
+    return found
 
 
 def _clean(
-    doc: RawDocument, lines: list[Line], store: Store, report: IngestReport
+    doc: RawDocument, lines: list[Line], paragraphs: DocumentParagraphs | None, store: Store, report: IngestReport
 ) -> Article | None:
     try:
         repeated = repeated_lines(store, doc.outlet, lines)
-        return _checked(clean_document(doc, repeated, lines), doc)
+        recurring = recurrences(store, paragraphs, lines) if paragraphs else None
+        return _checked(clean_document(doc, repeated, lines, recurring), doc)
     except ValueError as exc:
         problem = Problem(doc.origin, str(exc))
     except Exception as exc:  # a bug on one document must not stop the batch
@@ -201,7 +217,7 @@ def _store(
 ) -> list[str]:
     """Write the article with its dedupe data; return the earlier articles it copies."""
     folded_body = fold(article.body)
-    signals = dedupe.signals(folded_body)
+    signals = dedupe.signals(fold(article.news_body))
     duplicate_of, links = dedupe.links(article, signals)
     store.add_article(
         StoredArticle(

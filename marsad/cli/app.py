@@ -9,6 +9,7 @@ import os
 import secrets
 import sys
 import tempfile
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -40,6 +41,7 @@ from marsad.dates.timeline import timeline
 from marsad.entities.resolve import entity_json
 from marsad.entities.tagger import tag_conll
 from marsad.errors import MarsadError
+from marsad.ingest.fields import FieldMap
 from marsad.ingest.sources import Metadata
 from marsad.pipeline import IngestReport, clean_inputs, ingest, reannotate
 from marsad.records import Article, Problem
@@ -106,9 +108,19 @@ def ingest_command(
     no_understand: Annotated[
         bool, typer.Option("--no-understand", help="Clean, deduplicate and group only (no entities, claims).")
     ] = False,
+    field_specs: Annotated[list[str] | None, typer.Option(
+        "--field", metavar="SLOT=FIELD",
+        help="JSON/CSV field that fills one of marsad's slots (text, html, url, source, title, published,"
+             " author, language, id), e.g. --field published=date_extracted; repeatable.",
+    )] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Read, clean, deduplicate, understand and store articles; report what was skipped and why."""
+    try:
+        fields = FieldMap.parse(field_specs or [])
+    except MarsadError as exc:
+        err.print(f"[red]error[/red] {escape(str(exc))}", highlight=False)
+        raise typer.Exit(2) from exc
     store = _open(db)
     defaults = Metadata(outlet=source, published=published, language=language)
     with _progress() as progress, Understanding(workers) as understanding:
@@ -116,7 +128,7 @@ def ingest_command(
         understood = progress.add_task("understanding", total=None, visible=not no_understand)
         report = ingest(
             paths, store, defaults, lambda n: progress.advance(reading, n),
-            None if no_understand else understanding, lambda n: progress.advance(understood, n),
+            None if no_understand else understanding, lambda n: progress.advance(understood, n), fields=fields,
         )
     total = store.count()
     store.close()
@@ -663,6 +675,7 @@ def _report_json(report: IngestReport, total: int, db: Path) -> dict[str, Any]:
             for p in report.warnings
         ],
         "articles_in_store": total,
+        "fields": [asdict(use) for use in report.fields],
     }
 
 
@@ -674,6 +687,9 @@ def _print_report(report: IngestReport, total: int, db: Path) -> None:
         f"— {total} articles in {db}",
         highlight=False, soft_wrap=True,
     )
+    if report.fields:
+        mapping = ", ".join(f"{u.target}={u.source} ({u.records} records)" for u in report.fields)
+        out.print(f"  fields: {mapping}", highlight=False, soft_wrap=True)
     for label, found in (("skipped", report.problems), ("warned", report.warnings)):
         reasons: dict[str, int] = {}
         for problem in found:

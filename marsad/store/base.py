@@ -101,6 +101,18 @@ class StoredAnnotation:
     vectors: bytes
 
 
+PARAGRAPH_CARRIERS = 8
+"""How many of a paragraph's latest carriers the paragraph evidence keeps."""
+
+
+@dataclass(frozen=True)
+class ParagraphEvidence:
+    """How often one paragraph (by key) appeared in an outlet's articles, and in which (the latest)."""
+
+    articles: int  # distinct texts of the outlet that carried it
+    carriers: tuple[int, ...]  # document keys of the latest carriers, oldest first
+
+
 @dataclass(frozen=True)
 class StoryResult:
     """A per-story result (an analysis, a brief), valid while the story's `key` is unchanged."""
@@ -184,6 +196,18 @@ class Store(ABC):
     @abstractmethod
     def outlet_line_counts(self, outlet: str, keys: Iterable[int]) -> dict[int, int]:
         """In how many of the outlet's articles each of these line keys appeared."""
+
+    @abstractmethod
+    def add_paragraph_evidence(self, outlet: str, document: int, topic: Sequence[str], keys: Iterable[int]) -> None:
+        """Count one document's paragraph keys for its outlet (the caller counts a text once) and keep its topic."""
+
+    @abstractmethod
+    def paragraph_evidence(self, outlet: str, keys: Iterable[int]) -> dict[int, ParagraphEvidence]:
+        """What the outlet's counted documents say of these paragraph keys (keys never seen left out)."""
+
+    @abstractmethod
+    def document_topics(self, documents: Sequence[int]) -> dict[int, frozenset[str]]:
+        """The topics (title and lead stems) of these counted documents."""
 
     @abstractmethod
     def published_of(self, article_ids: Sequence[str]) -> dict[str, str | None]:

@@ -138,8 +138,9 @@ def test_ingest_examples_from_repo_root(examples_db: tuple[Path, dict[str, Any]]
     assert report["articles_in_store"] == report["ingested"]
     assert report["store"] == str(db)
     expected = {"ingested", "unchanged", "exact_duplicates", "near_duplicates", "reuse_links", "understood",
-                "skipped", "problems", "warnings", "articles_in_store", "store"}
+                "skipped", "problems", "warnings", "articles_in_store", "store", "fields"}
     assert set(report) == expected and report["warnings"] == []
+    assert report["fields"] == []  # no field mapping given
 
 
 def test_ingest_again_is_unchanged(examples_db: tuple[Path, dict[str, Any]]) -> None:
