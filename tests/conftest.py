@@ -6,6 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from marsad.threads import default_to_one_thread
+
+# Before any numeric library loads: the tests run one thread per library, as the `marsad` command does
+# (a CI machine that shows more cores than it grants ran the suite about three times slower).
+default_to_one_thread()
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 DATA = SHARED / "data"

@@ -9,7 +9,7 @@ from typing import Any
 from marsad.pipeline import ingest
 from marsad.store.sqlite import SQLiteStore
 from marsad.stories.assign import bcubed_f1, rebuild
-from marsad.stories.evaluate import Labels, PlacedWindow
+from marsad.stories.evaluate import Labels
 from marsad.stories.query import get_story, list_stories
 
 REPO = Path(__file__).resolve().parents[2]
@@ -82,7 +82,7 @@ def test_copy_links_appear_in_coverage(tmp_path: Path) -> None:
     )
 
 
-def test_day_by_day_ingest_matches_a_rebuild(placed_windows: dict[str, PlacedWindow], tmp_path: Path,
+def test_day_by_day_ingest_matches_a_rebuild(tmp_path: Path,
                                              ant_windows: dict[str, tuple[Labels, list[dict[str, Any]]]]) -> None:
     """Streaming a window into a store one day at a time, then rebuilding it from scratch, moves little."""
     _, records = ant_windows["2018-03-09"]
