@@ -54,6 +54,8 @@ class IngestReport:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)  # stored, but repaired (bytes replaced...)
     fields: list[FieldUse] = field(default_factory=list)  # the field mapping, with the records each spec filled
+    stories: set[str] = field(default_factory=set)  # the stories that gained articles
+    analysed: int = 0  # stories whose analysis (entities, claims, brief) was made and stored after the ingest
 
     @property
     def ok(self) -> bool:
@@ -96,7 +98,8 @@ def ingest(
             on_item(len(chunk))
         if understanding is not None:
             _understand([a for a, _ in stored], store, understanding, report, on_understood)
-        placer.place([profile_of(article, sources) for article, sources in stored])
+        placed = placer.place([profile_of(article, sources) for article, sources in stored])
+        report.stories.update(p.story_id for p in placed)
         store.commit()
     report.fields = fields.uses() if fields else []
     return report

@@ -45,6 +45,7 @@ from marsad.ingest.fields import FieldMap
 from marsad.ingest.sources import Metadata
 from marsad.pipeline import IngestReport, clean_inputs, ingest, reannotate
 from marsad.records import Article, Problem
+from marsad.relate.analysis import refresh_analyses
 from marsad.relate.story import align_story, story_entities, story_statements, story_timeline
 from marsad.store.base import ArticleFilter, StoryFilter
 from marsad.store.sqlite import SQLiteStore
@@ -108,6 +109,9 @@ def ingest_command(
     no_understand: Annotated[
         bool, typer.Option("--no-understand", help="Clean, deduplicate and group only (no entities, claims).")
     ] = False,
+    no_analyses: Annotated[bool, typer.Option(
+        "--no-analyses", help="Leave the analyses of the stories (entities, claims, brief) to their first reader.",
+    )] = False,
     field_specs: Annotated[list[str] | None, typer.Option(
         "--field", metavar="SLOT=FIELD",
         help="JSON/CSV field that fills one of marsad's slots (text, html, url, source, title, published,"
@@ -130,6 +134,9 @@ def ingest_command(
             paths, store, defaults, lambda n: progress.advance(reading, n),
             None if no_understand else understanding, lambda n: progress.advance(understood, n), fields=fields,
         )
+        if not (no_understand or no_analyses):
+            analysing = progress.add_task("analysing stories", total=len(report.stories))
+            report.analysed = refresh_analyses(store, sorted(report.stories), lambda n: progress.advance(analysing, n))
     total = store.count()
     store.close()
     for problem in report.problems:
@@ -665,6 +672,7 @@ def _report_json(report: IngestReport, total: int, db: Path) -> dict[str, Any]:
         "near_duplicates": report.near_duplicates,
         "reuse_links": report.reuse_links,
         "understood": report.understood,
+        "stories_analysed": report.analysed,
         "skipped": len(report.problems),
         "problems": [
             {"path": p.origin.path, "locator": p.origin.locator, "reason": p.reason}
@@ -683,7 +691,8 @@ def _print_report(report: IngestReport, total: int, db: Path) -> None:
     out.print(
         f"ingested {report.ingested}, unchanged {report.unchanged}, "
         f"exact duplicates {report.exact_duplicates}, near duplicates {report.near_duplicates}, "
-        f"reuse links {report.reuse_links}, understood {report.understood}, skipped {len(report.problems)} "
+        f"reuse links {report.reuse_links}, understood {report.understood}, stories analysed {report.analysed}, "
+        f"skipped {len(report.problems)} "
         f"— {total} articles in {db}",
         highlight=False, soft_wrap=True,
     )
