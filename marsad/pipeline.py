@@ -2,8 +2,9 @@
 
 Documents are read in chunks. For each chunk the single writer
 (`marsad.writer`) keeps the documents the store lacks and counts their
-outlets' template lines (cross-document evidence); the per-article stages
-(`marsad.stages`: clean, fold, dedupe signals, understand) run in this process,
+outlets' template lines and paragraphs (cross-document evidence); the per-article
+stages (`marsad.stages`: clean, fold, dedupe signals on the news text, understand,
+story profile) run in this process,
 in a local worker pool or on a Dask cluster (`marsad.engine`); the writer then
 takes the results back in input order and, as one unit of work, decides
 duplicates against the store, writes articles, links and annotations, and
@@ -21,6 +22,7 @@ from itertools import islice
 
 from marsad.clean.article import clean_document
 from marsad.engine.local import Engine, Progress, Result
+from marsad.ingest.fields import FieldMap
 from marsad.ingest.formats import Item
 from marsad.ingest.sources import Metadata, read_inputs
 from marsad.records import Article, Problem
@@ -45,9 +47,11 @@ def ingest(
     on_understood: Progress | None = None,
     engine: Engine | None = None,
     chunk_size: int = CHUNK_SIZE,
+    fields: FieldMap | None = None,
 ) -> IngestReport:
     """Read, clean, deduplicate, understand (unless `understanding` is None) and store every
-    document under `paths`; place the new articles in the store's events and stories.
+    document under `paths` (record fields mapped to marsad's slots by `fields`); place the new
+    articles in the store's events and stories.
 
     The per-article work runs on `engine` (a cluster) when given, else on
     `understanding`'s worker pool, else in this process.
@@ -57,7 +61,7 @@ def ingest(
         engine = Engine(understanding.executor_for) if understanding is not None else Engine()
     writer = Writer(store, report, understand=understanding is not None)
     in_flight: deque[tuple[Batch, Iterator[Result]]] = deque()
-    for chunk in _chunks(engine.read(paths, defaults), chunk_size):
+    for chunk in _chunks(engine.read(paths, defaults, fields), chunk_size):
         batch = writer.admit(chunk)
         executor = engine.executor_for(len(batch.tasks))
         in_flight.append((batch, engine.run(batch.tasks, executor, on_understood)))
@@ -66,6 +70,7 @@ def ingest(
             _write(writer, *in_flight.popleft(), on_item)
     while in_flight:
         _write(writer, *in_flight.popleft(), on_item)
+    report.fields = fields.uses() if fields else []
     return report
 
 

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     from marsad.understand.annotation import Annotation
 
-ParagraphKind = Literal["title", "subheading", "body"]
+# "background": a body paragraph that recurs across one story's articles (an explanatory paragraph
+# the outlet repeats): kept and shown, but it is not news, so it makes no copy links and no claims.
+ParagraphKind = Literal["title", "subheading", "body", "background"]
 LinkKind = Literal["exact", "near", "reuse"]
 
 
@@ -74,6 +76,11 @@ class Paragraph:
     source_end: int
     language: str
 
+    @property
+    def is_background(self) -> bool:
+        """Background the outlet repeats across a story: shown, but neither a copy nor a claim."""
+        return self.kind == "background"
+
 
 @dataclass(frozen=True)
 class Span:
@@ -125,6 +132,13 @@ class Article:
         """The article text without its title paragraph."""
         return "\n\n".join(
             self.text[p.start : p.end] for p in self.paragraphs if p.kind != "title"
+        )
+
+    @property
+    def news_body(self) -> str:
+        """The body without its background paragraphs: the text that copy links and claims compare."""
+        return "\n\n".join(
+            self.text[p.start : p.end] for p in self.paragraphs if p.kind != "title" and not p.is_background
         )
 
     def to_dict(self) -> dict[str, Any]:

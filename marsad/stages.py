@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from marsad.clean.article import clean_document
 from marsad.clean.lines import Line
+from marsad.clean.paragraphs import Recurrence
 from marsad.dedupe.detector import Signals, signals
 from marsad.records import Article, Problem, RawDocument
 from marsad.store.base import StoredAnnotation
@@ -37,6 +38,7 @@ class Task:
     repeated: frozenset[str] = frozenset()
     understand: bool = True
     lines: list[Line] | None = None  # the document's lines, when the caller split them already
+    recurring: Mapping[int, Recurrence] | None = None  # how its paragraphs recur in its outlet, by line index
 
 
 @dataclass
@@ -57,7 +59,7 @@ def prepare(task: Task) -> Prepared | Problem:
     doc = task.doc
     started = time.thread_time()  # CPU time: what a stage costs, however busy the machine is
     try:
-        article = checked(clean_document(doc, task.repeated, task.lines), doc)
+        article = checked(clean_document(doc, task.repeated, task.lines, task.recurring), doc)
     except ValueError as exc:
         return Problem(doc.origin, str(exc))
     except Exception as exc:  # a bug on one document must not stop the batch
@@ -65,7 +67,7 @@ def prepare(task: Task) -> Prepared | Problem:
         return Problem(doc.origin, f"internal error while cleaning ({type(exc).__name__}: {exc})")
     cleaned = time.thread_time()
     folded_body = fold(article.body)
-    signed_body = signals(folded_body)
+    signed_body = signals(fold(article.news_body))  # neither furniture nor background paragraphs make copies
     signed = time.thread_time()
     seconds = {"clean": cleaned - started, "dedupe signals": signed - cleaned}
     annotation, problem = _understand(article) if task.understand else (None, None)

@@ -23,13 +23,16 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from marsad.clean.lines import split_lines
+from marsad.clean.paragraphs import count_paragraphs, document_paragraphs, recurrences
 from marsad.clean.templates import repeated_lines, template_candidates
 from marsad.dedupe.detector import Deduplicator, buckets
+from marsad.evidence import Counted, PendingLines, PendingParagraphs
+from marsad.ingest.fields import FieldUse
 from marsad.ingest.formats import Item
 from marsad.records import Problem, RawDocument
 from marsad.stages import Prepared, Task
@@ -52,6 +55,9 @@ class IngestReport:
     understood: int = 0
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)  # stored, but repaired (bytes replaced...)
+    fields: list[FieldUse] = field(default_factory=list)  # the field mapping, with the records each spec filled
+    stories: set[str] = field(default_factory=set)  # the stories that gained articles
+    analysed: int = 0  # stories whose analysis (entities, claims, brief) was made and stored after the ingest
     # Seconds per stage: the per-article stages' CPU time summed over every worker; "writer" the single writer's
     # wall time (its parts "writer: ..."), "writer CPU" its CPU time.
     seconds: defaultdict[str, float] = field(default_factory=lambda: defaultdict(float))
@@ -70,21 +76,7 @@ class Batch:
     tasks: list[Task]
     digests: list[str]
     lines: list[tuple[str, set[int]]]  # (outlet, candidate template keys) of each task ("" = no outlet)
-
-
-class PendingLines:
-    """The store's template-line counts plus those of admitted documents not written yet."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self.pending: Counter[tuple[str, int]] = Counter()
-
-    def outlet_line_counts(self, outlet: str, keys: Iterable[int]) -> dict[int, int]:
-        counts = self.store.outlet_line_counts(outlet, keys)
-        for key in set(keys):
-            if (outlet, key) in self.pending:
-                counts[key] = counts.get(key, 0) + self.pending[(outlet, key)]
-        return counts
+    paragraphs: list[Counted]  # the paragraph evidence of its documents, in order
 
 
 class Writer:
@@ -95,6 +87,7 @@ class Writer:
         self.report = report
         self.understand = understand
         self.lines = PendingLines(store)
+        self.paragraphs = PendingParagraphs(store)
         self.in_flight: set[str] = set()  # raw hashes admitted and not written yet
         started = time.perf_counter()
         store.begin()
@@ -107,7 +100,7 @@ class Writer:
         report.seconds["writer"] += time.perf_counter() - started
 
     def admit(self, chunk: list[Item]) -> Batch:
-        """The chunk's new documents as tasks (with their outlets' repeated lines)."""
+        """The chunk's new documents as tasks (with their outlets' repeated lines and recurring paragraphs)."""
         started, cpu = time.perf_counter(), time.thread_time()
         problems = [item for item in chunk if isinstance(item, Problem)]
         for problem in problems:
@@ -115,7 +108,7 @@ class Writer:
         docs = [item for item in chunk if isinstance(item, RawDocument)]
         digests = [hashlib.sha256(doc.raw).hexdigest() for doc in docs]
         seen = self.store.known_raw(digests) | self.in_flight
-        batch = Batch(len(chunk), problems, [], [], [])
+        batch = Batch(len(chunk), problems, [], [], [], [])
         fresh: list[tuple[RawDocument, str]] = []
         for doc, digest in zip(docs, digests, strict=True):
             if digest in seen:
@@ -125,14 +118,20 @@ class Writer:
             fresh.append((doc, digest))
             self.report.warnings.extend(Problem(doc.origin, warning) for warning in doc.warnings)
         split = [split_lines(doc.text) for doc, _ in fresh]
+        paragraphs = []
         for (doc, digest), doc_lines in zip(fresh, split, strict=True):
             keys = set(template_candidates(doc_lines)) if doc.outlet else set()
             self.lines.pending.update((doc.outlet or "", k) for k in keys)
             batch.digests.append(digest)
             batch.lines.append((doc.outlet or "", keys))
-        for (doc, _), doc_lines in zip(fresh, split, strict=True):
+            paragraphs.append(document_paragraphs(doc.outlet, doc.title, doc_lines) if doc.outlet else None)
+            if doc.outlet and (found := paragraphs[-1]):
+                count_paragraphs(self.paragraphs, found, doc_lines)
+        batch.paragraphs = self.paragraphs.take_counted()
+        for (doc, _), doc_lines, doc_paragraphs in zip(fresh, split, paragraphs, strict=True):
             repeated = frozenset(repeated_lines(self.lines, doc.outlet, doc_lines))
-            batch.tasks.append(Task(doc, repeated, self.understand, doc_lines))
+            recurring = recurrences(self.paragraphs, doc_paragraphs, doc_lines) if doc_paragraphs else None
+            batch.tasks.append(Task(doc, repeated, self.understand, doc_lines, recurring))
         self.in_flight.update(batch.digests)
         self.report.seconds["writer: admit"] += time.perf_counter() - started
         self.report.seconds["writer"] += time.perf_counter() - started
@@ -152,14 +151,15 @@ class Writer:
                 self.store.add_outlet_lines(outlet, keys)
             self.lines.pending.subtract((outlet, k) for k in keys)
         self.lines.pending = +self.lines.pending  # drop the zero counts
+        self.paragraphs.write(batch.paragraphs)
         self.report.problems.extend(batch.problems)
-        clock.lap("writer: lock, catch up, template counts")
+        clock.lap("writer: lock, catch up, template and paragraph counts")
         profiles, annotations = self._store_all(results, batch, known)
         if annotations:
             self.store.save_annotations(annotations)
             self.report.understood += len(annotations)
         clock.lap("writer: duplicates, links, articles, annotations")
-        self.placer.place(profiles)
+        self.report.stories.update(p.story_id for p in self.placer.place(profiles))
         clock.lap("writer: events and stories")
         self.seq = self.store.article_seq()
         self.store.commit()

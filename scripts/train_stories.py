@@ -36,14 +36,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
 from ant import records  # noqa: E402  (the benchmarks' one ANT reader)
 
-from marsad.pipeline import ingest  # noqa: E402
-from marsad.store.sqlite import SQLiteStore  # noqa: E402
-from marsad.stories.assign import bcubed, profile_of_stored  # noqa: E402
+from marsad.stories.assign import bcubed  # noqa: E402
 from marsad.stories.cluster import StoryClusterer  # noqa: E402
-from marsad.stories.evaluate import Labels, read_labels  # noqa: E402
+from marsad.stories.evaluate import Labels, read_labels, understood_profiles  # noqa: E402
 from marsad.stories.model import FEATURES, Decision, StoryModel  # noqa: E402
 from marsad.stories.profile import Profile  # noqa: E402
-from marsad.understand.workers import Understanding  # noqa: E402
 
 WINDOWS = REPO / "benchmarks" / "data" / "stories"
 MODEL = REPO / "marsad" / "stories" / "data" / "model.json"
@@ -84,20 +81,8 @@ def main() -> None:
 def window_profiles(name: str, gold: Labels, cache: Path, workers: int) -> dict[str, Profile]:
     """Profiles of a window's articles (by input id), from a store the pipeline made with understanding."""
     db = cache / f"{name}.db"
-    if not db.exists():
-        wanted = set(gold.events)
-        source = cache / f"{name}.jsonl"
-        chosen = [r for r in records() if r["id"] in wanted]
-        source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in chosen), encoding="utf-8")
-        store = SQLiteStore(db)
-        with Understanding(workers) as understanding:
-            ingest([str(source)], store, understanding=understanding)
-        store.close()
-    store = SQLiteStore(db)
-    input_id = {s.id: s.input_id or s.id for s in store.summaries(limit=10**9)}
-    found = {input_id[a.article_id]: profile_of_stored(store, a.article_id) for a in store.assignments()}
-    store.close()
-    return found
+    wanted = set(gold.events)
+    return understood_profiles([] if db.exists() else [r for r in records() if r["id"] in wanted], db, workers)
 
 
 def _ordered(profiles: dict[str, Profile]) -> list[tuple[str, Profile]]:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from marsad.clean.boilerplate import Decision, classify_lines
 from marsad.clean.lines import Line, split_lines
 from marsad.clean.mt import machine_translation_signal
+from marsad.clean.paragraphs import Recurrence
 from marsad.records import Article, Paragraph, ParagraphKind, RawDocument, Span
 from marsad.text.normalize import fold
 from marsad.text.script import detect_language, latin_runs, majority_language
@@ -21,16 +22,18 @@ NOT_IN_SOURCE = -1
 
 
 def clean_document(
-    doc: RawDocument, repeated: Collection[str] = (), lines: list[Line] | None = None
+    doc: RawDocument, repeated: Collection[str] = (), lines: list[Line] | None = None,
+    recurring: Mapping[int, Recurrence] | None = None,
 ) -> Article:
     """Clean one raw document into an article.
 
     `repeated` holds the keys of lines that repeat across this outlet's
-    articles (see `marsad.clean.templates`); `lines` may pass the document's
-    lines when the caller has split them already.
+    articles (see `marsad.clean.templates`), `recurring` how its paragraphs
+    recur across them, by line index (see `marsad.clean.paragraphs`); `lines`
+    may pass the document's lines when the caller has split them already.
     """
     lines = lines if lines is not None else split_lines(doc.text)
-    decision = classify_lines(lines, doc.title, repeated)
+    decision = classify_lines(lines, doc.title, repeated, recurring)
     text, paragraphs = _assemble(decision)
     sentences: list[Span] = []
     body_sentences: list[Span] = []  # of Arabic body paragraphs, for the MT signal

@@ -6,16 +6,22 @@ Three kinds of evidence, applied line by line:
    sentence, page navigation comes before it, lists of other stories come
    after the last sentence, repeated lines are duplicates;
 3. cross-document evidence: a headline-like line that repeats across articles
-   of the same outlet (`repeated`) is part of the outlet's page template.
+   of the same outlet (`repeated`) is part of the outlet's page template; a
+   paragraph that recurs in the outlet's articles about other stories
+   (`recurring`, see `marsad.clean.paragraphs`) is furniture (teasers,
+   promotions, standing notes), and so are the newest items of a block of such
+   teasers; a paragraph that recurs within the article's own story is kept and
+   marked as background.
 
-Sentence-like lines are only removed by an explicit rule, never by position:
-every sentence of the article is kept. Every removed line keeps its reason.
+Sentence-like lines are only removed by an explicit rule or by evidence, never by
+position alone: every sentence of the article is kept. Every removed line keeps its reason.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from marsad.clean.lexicon import (
@@ -27,6 +33,7 @@ from marsad.clean.lexicon import (
     date_words,
 )
 from marsad.clean.lines import Line
+from marsad.clean.paragraphs import BLOCK_MAX_EXTENSION, BLOCK_MIN_FURNITURE, Recurrence
 from marsad.records import ParagraphKind, RemovedLine
 from marsad.text.normalize import fold, strip_diacritics
 
@@ -81,6 +88,8 @@ class Decision:
 class _State:
     lines: list[Line]
     removed: dict[int, tuple[str, str]] = field(default_factory=dict)  # index -> (rule, reason)
+    background: set[int] = field(default_factory=set)  # indexes of kept lines that are background
+    recurring: Mapping[int, Recurrence] = field(default_factory=dict)  # line index -> its recurrence
     author: str | None = None
     agency: str | None = None
 
@@ -92,16 +101,19 @@ class _State:
 
 
 def classify_lines(
-    lines: list[Line], known_title: str | None = None, repeated: Collection[str] = ()
+    lines: list[Line], known_title: str | None = None, repeated: Collection[str] = (),
+    recurring: Mapping[int, Recurrence] | None = None,
 ) -> Decision:
     """Decide, for every line of one document, whether it is article text.
 
     `known_title` is a title from metadata (HTML, JSON); `repeated` holds the
-    keys of lines known to repeat across the outlet's articles.
+    keys of lines known to repeat across the outlet's articles; `recurring`
+    says, by line index, how each paragraph recurs across them.
     """
-    state = _State(lines)
+    state = _State(lines, recurring=recurring or {})
     _apply_lexicon_and_tags(state)
     _apply_repeated(state, repeated, known_title)
+    _apply_recurring(state)
     _apply_duplicates(state, known_title)
     title_line = _find_title(state, known_title)
     _apply_tail(state)
@@ -192,6 +204,60 @@ def _apply_repeated(state: _State, repeated: Collection[str], known_title: str |
     for line in state.live():
         if line.headline_like and line.key in repeated and line.key != title_key:
             state.remove(line, "repeated-in-outlet", "repeats across this outlet's articles")
+
+
+def _apply_recurring(state: _State) -> None:
+    """Furniture paragraphs out, the newest teasers of a teaser block with them; background marked.
+
+    Headline-like lines before the first sentence (where the title is) are left
+    to the title and template rules.
+    """
+    recurring = state.recurring
+    if not recurring:
+        return
+    live = state.live()
+    first_sentence = _first_sentence_index(live)
+    for line in live:
+        found = recurring.get(line.index)
+        if found is None or (line.headline_like and line.index < first_sentence):
+            continue
+        if found.furniture:
+            state.remove(line, "repeated-paragraph",
+                         f"recurs in {found.articles} of this outlet's articles, about other stories"
+                         " (teaser, promotion or standing note)")
+        elif found.background:
+            state.background.add(line.index)
+    _extend_teaser_block(state, recurring)
+
+
+def _extend_teaser_block(state: _State, recurring: Mapping[int, Recurrence]) -> None:
+    """A block of teasers ending the article: its other recurring paragraphs that share (almost)
+    nothing with the title and lead go with its furniture, and so do the unseen ones on top of it."""
+    text_lines = [ln for ln in state.lines if not ln.blank]
+    position = len(text_lines)
+    while position > 0 and _in_teaser_block(state, text_lines[position - 1], recurring):
+        position -= 1
+    block = text_lines[position:]
+    if sum(state.removed.get(ln.index, ("",))[0] == "repeated-paragraph" for ln in block) < BLOCK_MIN_FURNITURE:
+        return
+    above = list(itertools.takewhile(lambda ln: _unseen_teaser(state, ln, recurring), reversed(text_lines[:position])))
+    newest = above if len(above) <= BLOCK_MAX_EXTENSION else []  # a longer run is a list of the article's own
+    for line in [*block, *newest]:
+        if line.index not in state.removed:
+            state.background.discard(line.index)
+            seen = recurring[line.index].articles
+            state.remove(line, "teaser-block", "in a block of this outlet's teasers of other stories"
+                         f" ({seen} of its articles carry it), sharing nothing with the title or lead")
+
+
+def _in_teaser_block(state: _State, line: Line, recurring: Mapping[int, Recurrence]) -> bool:
+    found = recurring.get(line.index)
+    return line.index in state.removed or (found is not None and found.articles > 1 and found.block_teaser)
+
+
+def _unseen_teaser(state: _State, line: Line, recurring: Mapping[int, Recurrence]) -> bool:
+    found = recurring.get(line.index)
+    return line.index not in state.removed and found is not None and found.block_teaser
 
 
 def _find_title(state: _State, known_title: str | None) -> Line | None:
@@ -323,13 +389,15 @@ def _decision(state: _State, title_line: Line | None, known_title: str | None) -
     decision = Decision(author=state.author, agency=state.agency)
     decision.title = known_title.strip() if known_title else (title_line.text if title_line else None)
     live = state.live()
+    background = _background(state, live)
     for position, line in enumerate(live):
         if line is title_line:
             decision.kept.append((line, "title"))
             continue
         following = live[position + 1] if position + 1 < len(live) else None
         is_subheading = line.headline_like and following is not None and following.sentence_like
-        decision.kept.append((line, "subheading" if is_subheading else "body"))
+        kind: ParagraphKind = "subheading" if is_subheading else "body"
+        decision.kept.append((line, "background" if kind == "body" and line.index in background else kind))
     decision.removed = [
         RemovedLine(line.start, line.end, line.text, reason, rule)
         for line in state.lines
@@ -337,6 +405,16 @@ def _decision(state: _State, title_line: Line | None, known_title: str | None) -
         for rule, reason in [state.removed[line.index]]
     ]
     return decision
+
+
+def _background(state: _State, live: list[Line]) -> set[int]:
+    """The kept lines marked background. When the article's lead paragraph recurs too, the article is a
+    re-publication of earlier ones: only paragraphs that recur beyond those (in more articles than the
+    lead) are background, the others stay news, for deduplication to link the versions."""
+    lead = next((ln for ln in live if ln.sentence_like), None)
+    found = state.recurring.get(lead.index) if lead is not None else None
+    versions = found.articles if found is not None else 1
+    return {i for i in state.background if state.recurring[i].articles > versions}
 
 
 def _first_sentence_index(lines: list[Line]) -> int:

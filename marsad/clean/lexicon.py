@@ -27,6 +27,7 @@ RULE_REASONS = {
     "dateline": "date/time line of the page",
     "menu": "menu bar",
     "credits": "reporting and editing credits",
+    "disclaimer": "editorial disclaimer (the views are the author's)",
 }
 # Rules whose line marks the start of the page's tail (lists of other stories, comments).
 TAIL_MARKER_RULES = frozenset({"related", "comments"})

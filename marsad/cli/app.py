@@ -11,6 +11,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -44,9 +45,11 @@ from marsad.engine.local import Engine
 from marsad.entities.resolve import entity_json
 from marsad.entities.tagger import tag_conll
 from marsad.errors import MarsadError
+from marsad.ingest.fields import FieldMap
 from marsad.ingest.sources import Metadata
 from marsad.pipeline import IngestReport, clean_inputs, ingest, reannotate
 from marsad.records import Article, Problem
+from marsad.relate.analysis import refresh_analyses
 from marsad.relate.story import align_story, story_entities, story_statements, story_timeline
 from marsad.store.base import ArticleFilter, Store, StoryFilter
 from marsad.store.factory import describe, is_server, open_store
@@ -113,9 +116,22 @@ def ingest_command(
         "--scheduler", help="Run the per-article stages on a Dask cluster: tcp://HOST:PORT, or local to start one"
                             " here (--workers processes); needs marsad[cluster]."
     )] = None,
+    no_analyses: Annotated[bool, typer.Option(
+        "--no-analyses", help="Leave the analyses of the stories (entities, claims, brief) to their first reader.",
+    )] = False,
+    field_specs: Annotated[list[str] | None, typer.Option(
+        "--field", metavar="SLOT=FIELD",
+        help="JSON/CSV field that fills one of marsad's slots (text, html, url, source, title, published,"
+             " author, language, id), e.g. --field published=date_extracted; repeatable.",
+    )] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Read, clean, deduplicate, understand and store articles; report what was skipped and why."""
+    try:
+        fields = FieldMap.parse(field_specs or [])
+    except MarsadError as exc:
+        err.print(f"[red]error[/red] {escape(str(exc))}", highlight=False)
+        raise typer.Exit(2) from exc
     store = _open(db)
     defaults = Metadata(outlet=source, published=published, language=language)
     with _progress() as progress, _cluster(scheduler, workers) as engine, Understanding(workers) as understanding:
@@ -124,7 +140,11 @@ def ingest_command(
         report = ingest(
             paths, store, defaults, lambda n: progress.advance(reading, n),
             None if no_understand else understanding, lambda n: progress.advance(understood, n), engine,
+            fields=fields,
         )
+        if not (no_understand or no_analyses):
+            analysing = progress.add_task("analysing stories", total=len(report.stories))
+            report.analysed = refresh_analyses(store, sorted(report.stories), lambda n: progress.advance(analysing, n))
     total = store.count()
     store.close()
     for problem in report.problems:
@@ -679,6 +699,7 @@ def _report_json(report: IngestReport, total: int, db: str) -> dict[str, Any]:
         "near_duplicates": report.near_duplicates,
         "reuse_links": report.reuse_links,
         "understood": report.understood,
+        "stories_analysed": report.analysed,
         "skipped": len(report.problems),
         "problems": [
             {"path": p.origin.path, "locator": p.origin.locator, "reason": p.reason}
@@ -689,6 +710,7 @@ def _report_json(report: IngestReport, total: int, db: str) -> dict[str, Any]:
             for p in report.warnings
         ],
         "articles_in_store": total,
+        "fields": [asdict(use) for use in report.fields],
     }
 
 
@@ -696,10 +718,14 @@ def _print_report(report: IngestReport, total: int, db: str) -> None:
     out.print(
         f"ingested {report.ingested}, unchanged {report.unchanged}, "
         f"exact duplicates {report.exact_duplicates}, near duplicates {report.near_duplicates}, "
-        f"reuse links {report.reuse_links}, understood {report.understood}, skipped {len(report.problems)} "
+        f"reuse links {report.reuse_links}, understood {report.understood}, stories analysed {report.analysed}, "
+        f"skipped {len(report.problems)} "
         f"— {total} articles in {describe(db)}",
         highlight=False, soft_wrap=True,
     )
+    if report.fields:
+        mapping = ", ".join(f"{u.target}={u.source} ({u.records} records)" for u in report.fields)
+        out.print(f"  fields: {mapping}", highlight=False, soft_wrap=True)
     for label, found in (("skipped", report.problems), ("warned", report.warnings)):
         reasons: dict[str, int] = {}
         for problem in found:

@@ -26,6 +26,7 @@ from distributed.diagnostics.plugin import WorkerPlugin
 from marsad.engine.local import Engine
 from marsad.engine.partitions import Partition, plan, read_partition
 from marsad.errors import MarsadError
+from marsad.ingest.fields import FieldMap, FieldUse
 from marsad.ingest.formats import Item
 from marsad.ingest.sources import Metadata
 from marsad.threads import limit_threads
@@ -87,8 +88,8 @@ def dask_engine(scheduler: str, workers: int | None = None) -> Iterator[Engine]:
         def on_cluster(count: int) -> Executor:
             return executor
 
-        def read(paths: Sequence[str], defaults: Metadata | None) -> Iterator[Item]:
-            return read_on(executor, paths, defaults)
+        def read(paths: Sequence[str], defaults: Metadata | None, fields: FieldMap | None) -> Iterator[Item]:
+            return read_on(executor, paths, defaults, fields)
 
         yield Engine(executor_for=on_cluster, read=read)
     finally:
@@ -97,16 +98,24 @@ def dask_engine(scheduler: str, workers: int | None = None) -> Iterator[Engine]:
             cluster.close()
 
 
-def read_on(executor: Executor, paths: Sequence[str], defaults: Metadata | None = None) -> Iterator[Item]:
-    """The input's items in order, each partition read by a worker (a few read ahead)."""
-    window: deque[Future[list[Item]] | list[Item]] = deque()
-    for part in plan(paths, defaults):
+def read_on(
+    executor: Executor, paths: Sequence[str], defaults: Metadata | None = None, fields: FieldMap | None = None
+) -> Iterator[Item]:
+    """The input's items in order, each partition read by a worker (a few read ahead); the records each
+    field spec filled on the workers are counted into `fields`."""
+    window: deque[Future[tuple[list[Item], list[FieldUse]]] | list[Item]] = deque()
+    for part in plan(paths, defaults, fields):
         window.append(executor.submit(read_partition, part) if isinstance(part, Partition) else part)
         while len(window) > PARTITIONS_AHEAD:
-            yield from _items(window.popleft())
+            yield from _items(window.popleft(), fields)
     while window:
-        yield from _items(window.popleft())
+        yield from _items(window.popleft(), fields)
 
 
-def _items(part: Future[list[Item]] | list[Item]) -> list[Item]:
-    return part if isinstance(part, list) else part.result()
+def _items(part: Future[tuple[list[Item], list[FieldUse]]] | list[Item], fields: FieldMap | None) -> list[Item]:
+    if isinstance(part, list):
+        return part
+    items, uses = part.result()
+    if fields:
+        fields.add_uses(uses)
+    return items

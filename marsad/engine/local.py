@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future
 from dataclasses import dataclass, field, replace
 
+from marsad.ingest.fields import FieldMap
 from marsad.ingest.formats import Item
 from marsad.ingest.sources import Metadata, read_inputs
 from marsad.records import Problem
@@ -21,7 +22,7 @@ from marsad.stages import Prepared, Task, prepare, prepare_all
 TASKS_PER_SUBMISSION = 4
 
 Progress = Callable[[int], None]
-Reader = Callable[[Sequence[str], Metadata | None], Iterator[Item]]
+Reader = Callable[[Sequence[str], Metadata | None, FieldMap | None], Iterator[Item]]
 Result = Prepared | Problem
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from marsad.errors import InputError
 from marsad.ingest import warc
 from marsad.ingest.decode import Decoded, decode_bytes
+from marsad.ingest.fields import FieldMap
 from marsad.ingest.html import extract_html, looks_like_html
 from marsad.ingest.jsonio import JsonRecord, array_items, parse_record
 from marsad.ingest.limits import MAX_DOCUMENT_BYTES, megabytes
@@ -79,10 +80,9 @@ def _html_document(origin: Origin, raw: bytes, decoded: Decoded, url: str | None
     )
 
 
-def read_jsonl(path: str, lines: Iterable[NumberedLine | Problem]) -> Iterator[Item]:
-    """JSON Lines: one article object per line (`text` or `html`, plus metadata), each line decoded on its own.
-
-    `lines` come from `streams.numbered_lines`, which keeps each within `MAX_LINE_BYTES`."""
+def read_jsonl(path: str, lines: Iterable[NumberedLine | Problem], fields: FieldMap | None = None) -> Iterator[Item]:
+    """JSON Lines: one article object per line (`text` or `html`, plus metadata; `fields` maps others), each
+    line decoded on its own. `lines` come from `streams.numbered_lines`, which keeps each within `MAX_LINE_BYTES`."""
     for line in lines:
         if isinstance(line, Problem):
             yield line
@@ -90,35 +90,35 @@ def read_jsonl(path: str, lines: Iterable[NumberedLine | Problem]) -> Iterator[I
         number, data = line
         origin = Origin(path, f"line {number}")
         try:
-            yield from _json_document(origin, parse_record(data.rstrip(b"\r")))
+            yield from _json_document(origin, parse_record(data.rstrip(b"\r")), fields)
         except InputError as exc:
             yield Problem(origin, str(exc))
 
 
-def read_json_array(path: str, raw: bytes) -> Iterator[Item]:
+def read_json_array(path: str, raw: bytes, fields: FieldMap | None = None) -> Iterator[Item]:
     """A JSON file holding an array of article objects; each keeps its own bytes of the file."""
     for number, item in enumerate(array_items(raw), start=1):
         origin = Origin(path, f"item {number}")
         try:
             if isinstance(item, InputError):
                 raise item
-            yield from _json_document(origin, item)
+            yield from _json_document(origin, item, fields)
         except InputError as exc:
             yield Problem(origin, str(exc))
 
 
-def _json_document(origin: Origin, record: JsonRecord) -> Iterator[RawDocument]:
+def _json_document(origin: Origin, record: JsonRecord, fields: FieldMap | None) -> Iterator[RawDocument]:
     if not isinstance(record.value, dict):
         raise InputError(f"expected a JSON object, got {type(record.value).__name__}")
-    for doc in _record_document(origin, record.raw, record.value):
+    for doc in _record_document(origin, record.raw, record.value, fields):
         doc.encoding = record.encoding
         doc.warnings = list(record.warnings)
         doc.notes = [*doc.notes, *record.warnings]
         yield doc
 
 
-def read_csv(path: str, raw: bytes) -> Iterator[Item]:
-    """CSV with a header row: columns `text` or `html`, plus metadata columns."""
+def read_csv(path: str, raw: bytes, fields: FieldMap | None = None) -> Iterator[Item]:
+    """CSV with a header row: columns `text` or `html`, plus metadata columns (`fields` maps others)."""
     try:
         decoded = decode_bytes(raw)
     except InputError as exc:
@@ -136,8 +136,8 @@ def read_csv(path: str, raw: bytes) -> Iterator[Item]:
     reader = csv.DictReader(tracked(io.StringIO(decoded.text, newline="")))
     warnings = list(decoded.warnings)  # told once, with the first row
     try:
-        fields = reader.fieldnames or []
-        if not {"text", "html", "content", "body", "raw_html"} & {f.strip().lower() for f in fields}:
+        text_columns = {"text", "html", "content", "body", "raw_html"} | (fields or FieldMap()).sources("text", "html")
+        if not text_columns & {f.strip().lower() for f in reader.fieldnames or []}:
             yield Problem(Origin(path, "line 1"), "CSV header has no `text` or `html` column")
             return
         consumed.clear()
@@ -149,7 +149,7 @@ def read_csv(path: str, raw: bytes) -> Iterator[Item]:
             consumed.clear()
             clean = {k.strip().lower(): v for k, v in row.items() if isinstance(k, str)}
             try:
-                for doc in _record_document(origin, raw_row, clean):
+                for doc in _record_document(origin, raw_row, clean, fields):
                     doc.encoding, doc.notes, doc.warnings = decoded.encoding, list(decoded.notes), warnings
                     warnings = []
                     yield doc
@@ -159,12 +159,18 @@ def read_csv(path: str, raw: bytes) -> Iterator[Item]:
         yield Problem(Origin(path, f"line {line_number + 1}"), f"malformed CSV ({exc})")
 
 
-def _record_document(origin: Origin, raw: bytes, record: dict[str, Any]) -> Iterator[RawDocument]:
+def _record_document(
+    origin: Origin, raw: bytes, record: dict[str, Any], fields: FieldMap | None = None
+) -> Iterator[RawDocument]:
     slots = {slot: _first(record, names) for slot, names in FIELD_ALIASES.items()}
+    mapped = fields.slots(record) if fields else {}
+    slots.update(mapped)
     extra = {
         k: str(v) for k, v in record.items()
         if k not in _KNOWN_FIELDS and isinstance(v, str | int | float) and str(v).strip()
     }
+    if "id" in mapped:
+        extra["id"] = mapped["id"]
     if slots["text"]:
         text = slots["text"]
         html: str | None = None
@@ -174,7 +180,9 @@ def _record_document(origin: Origin, raw: bytes, record: dict[str, Any]) -> Iter
         page = extract_html(html, slots["url"])
         text = page.text
     else:
-        raise InputError("record has no `text` or `html` field")
+        mapped_text = sorted((fields or FieldMap()).sources("text", "html"))
+        also = f" (nor {', '.join(f'`{m}`' for m in mapped_text)}, mapped to them)" if mapped_text else ""
+        raise InputError(f"record has no `text` or `html` field{also}")
     yield RawDocument(
         origin=origin, raw=raw, text=text, html=html,
         title=slots["title"] or (page.title if page else None),

@@ -16,21 +16,22 @@ from typing import Any, BinaryIO
 import pyarrow.parquet as pq
 
 from marsad.errors import InputError
+from marsad.ingest.fields import FieldMap
 from marsad.ingest.formats import MAX_DOCUMENT_BYTES, Item, _record_document
 from marsad.records import Origin, Problem
 
 _UNREADABLE = (OSError, ValueError, TypeError)  # pyarrow's ArrowInvalid and ArrowIOError derive from these
 
 
-def read_parquet(name: str, source: str | BinaryIO) -> Iterator[Item]:
-    """Every row of a Parquet file (a path, or a seekable binary stream)."""
+def read_parquet(name: str, source: str | BinaryIO, fields: FieldMap | None = None) -> Iterator[Item]:
+    """Every row of a Parquet file (a path, or a seekable binary stream); `fields` maps columns to slots."""
     try:
         groups = pq.ParquetFile(source).num_row_groups
     except _UNREADABLE as exc:
         yield Problem(Origin(name), f"unreadable Parquet file ({type(exc).__name__}: {exc})")
         return
     for index in range(groups):
-        yield from read_row_group(name, index, source)
+        yield from read_row_group(name, index, source, fields)
 
 
 def row_groups(path: str) -> int:
@@ -41,7 +42,9 @@ def row_groups(path: str) -> int:
         return 0
 
 
-def read_row_group(name: str, index: int, source: str | BinaryIO | None = None) -> Iterator[Item]:
+def read_row_group(
+    name: str, index: int, source: str | BinaryIO | None = None, fields: FieldMap | None = None
+) -> Iterator[Item]:
     """The rows of one row group; rows are numbered from 1 across the whole file."""
     try:
         parquet = pq.ParquetFile(source if source is not None else name)
@@ -57,7 +60,7 @@ def read_row_group(name: str, index: int, source: str | BinaryIO | None = None) 
         try:
             if len(raw) > MAX_DOCUMENT_BYTES:
                 raise InputError(f"row too large for one article ({len(raw)} bytes > {MAX_DOCUMENT_BYTES})")
-            yield from _record_document(origin, raw, record)
+            yield from _record_document(origin, raw, record, fields)
         except InputError as exc:
             yield Problem(origin, str(exc))
 

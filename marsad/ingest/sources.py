@@ -20,6 +20,7 @@ from typing import Any, BinaryIO
 
 from marsad.errors import InputError
 from marsad.ingest import formats
+from marsad.ingest.fields import FieldMap
 from marsad.ingest.formats import Item
 from marsad.ingest.limits import (
     MAX_DOCUMENT_LINES,
@@ -63,25 +64,27 @@ class Metadata:
         )
 
 
-def read_inputs(paths: Sequence[str], defaults: Metadata | None = None) -> Iterator[Item]:
-    """Every document (or problem) in `paths`, in a stable order."""
+def read_inputs(
+    paths: Sequence[str], defaults: Metadata | None = None, fields: FieldMap | None = None
+) -> Iterator[Item]:
+    """Every document (or problem) in `paths`, in a stable order; `fields` maps record fields to slots."""
     defaults = defaults or Metadata()
     for name in paths:
         if name == STDIN:
-            yield from _with_metadata(_read_stream("<stdin>", sys.stdin.buffer), defaults)
+            yield from _with_metadata(_read_stream("<stdin>", sys.stdin.buffer, fields), defaults)
             continue
         path = Path(name)
         if path.is_dir():
-            yield from _read_directory(path, defaults)
+            yield from _read_directory(path, defaults, fields)
         elif path.exists():  # a file, or a pipe named on purpose (<(zcat feed.jsonl.gz))
-            yield from _with_metadata(read_file(path), defaults)
+            yield from _with_metadata(read_file(path, fields), defaults)
         elif path.is_symlink():
             yield Problem(Origin(name), "a broken symbolic link")
         else:
             yield Problem(Origin(name), "no such file or directory")
 
 
-def _read_directory(root: Path, defaults: Metadata) -> Iterator[Item]:
+def _read_directory(root: Path, defaults: Metadata, fields: FieldMap | None) -> Iterator[Item]:
     sidecars: dict[Path, dict[str, Metadata]] = {}
     for path in walk_files(root):
         if isinstance(path, Problem):
@@ -94,7 +97,7 @@ def _read_directory(root: Path, defaults: Metadata) -> Iterator[Item]:
             if problem:
                 yield problem
         meta = sidecars[path.parent].get(path.name, Metadata())
-        yield from _with_metadata(_with_metadata(read_file(path), meta), defaults)
+        yield from _with_metadata(_with_metadata(read_file(path, fields), meta), defaults)
 
 
 def _load_sidecar(path: Path) -> tuple[dict[str, Metadata], Problem | None]:
@@ -120,20 +123,20 @@ def _with_metadata(items: Iterator[Item], meta: Metadata) -> Iterator[Item]:
         yield meta.fill(item) if isinstance(item, RawDocument) else item
 
 
-def read_file(path: Path) -> Iterator[Item]:
+def read_file(path: Path, fields: FieldMap | None = None) -> Iterator[Item]:
     """Every document in one file, whatever its format, within the per-file limits."""
     try:
         with path.open("rb") as stream:
-            yield from _read_stream(str(path), stream)
+            yield from _read_stream(str(path), stream, fields)
     except OSError as exc:
         yield Problem(Origin(str(path)), f"cannot read file ({exc.strerror or exc})")
 
 
-def _read_stream(name: str, stream: BinaryIO) -> Iterator[Item]:
+def _read_stream(name: str, stream: BinaryIO, fields: FieldMap | None = None) -> Iterator[Item]:
     """The items of one stream, each bad record a problem, stopping at the per-file limits."""
     problems = records = 0
     try:
-        for found in _read_items(name, stream):
+        for found in _read_items(name, stream, fields):
             item = within_line_limit(found)
             records += 1
             problems += isinstance(item, Problem)
@@ -164,7 +167,7 @@ def _after(item: Item) -> str:
     return f"after {item.origin.locator}" if item.origin.locator else ""
 
 
-def _read_items(name: str, stream: BinaryIO) -> Iterator[Item]:
+def _read_items(name: str, stream: BinaryIO, fields: FieldMap | None) -> Iterator[Item]:
     lowered = name.lower()
     kind = _kind_from_name(lowered.removesuffix(".gz"))
     buffered: io.BufferedReader[Any] = io.BufferedReader(stream)
@@ -176,11 +179,11 @@ def _read_items(name: str, stream: BinaryIO) -> Iterator[Item]:
     if kind == "parquet":
         from marsad.ingest.parquet import read_parquet  # pyarrow loads only for Parquet input
 
-        yield from read_parquet(name, buffered)
+        yield from read_parquet(name, buffered, fields)
         return
     if kind == "jsonl" and not lowered.removesuffix(".gz").endswith(".json"):
         read = Gunzipped(buffered).read if compressed else buffered.read
-        yield from formats.read_jsonl(name, numbered_lines(name, read))
+        yield from formats.read_jsonl(name, numbered_lines(name, read), fields)
         return
     raw_or_problem = _read_all(name, buffered, compressed)
     if isinstance(raw_or_problem, Problem):
@@ -190,13 +193,13 @@ def _read_items(name: str, stream: BinaryIO) -> Iterator[Item]:
     kind = kind or _kind_from_content(raw)
     origin = Origin(name)
     if kind == "csv":
-        yield from formats.read_csv(name, raw)
+        yield from formats.read_csv(name, raw, fields)
     elif kind == "html":
         yield from formats.read_html(origin, raw)
     elif kind == "jsonl" and raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
-        yield from formats.read_json_array(name, raw)
+        yield from formats.read_json_array(name, raw, fields)
     elif kind == "jsonl":
-        yield from formats.read_jsonl(name, numbered_lines(name, io.BytesIO(raw).read))
+        yield from formats.read_jsonl(name, numbered_lines(name, io.BytesIO(raw).read), fields)
     else:
         yield from formats.read_text(origin, raw)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -73,16 +73,19 @@ def save_analysis(store: Store, story: Story, analysis: StoryAnalysis) -> None:
     store.save_story_result(StoryResult(story.id, KIND, story_key(story), data))
 
 
-def refresh_analyses(store: Store, story_ids: Iterable[str]) -> int:
-    """Make and store the analysis of each of these stories that has no current one; returns how many."""
+def refresh_analyses(store: Store, story_ids: Iterable[str], on_done: Callable[[int], None] | None = None) -> int:
+    """Make and store the analysis of each of these stories that has no current one; returns how many.
+    `on_done(1)` is called after each story, made or already current."""
     made = 0
     for story_id in dict.fromkeys(story_ids):
         story = get_story(store, story_id)
-        if story is None or stored_analysis(store, story)[1]:
-            continue
-        save_analysis(store, story, analyse_story(store, story))
-        store.commit()
-        made += 1
+        if story is not None and not stored_analysis(store, story)[1]:
+            store.begin()
+            save_analysis(store, story, analyse_story(store, story))
+            store.commit()
+            made += 1
+        if on_done:
+            on_done(1)
     return made
 
 

@@ -109,6 +109,18 @@ class StoredAnnotation:
     vectors: bytes
 
 
+PARAGRAPH_CARRIERS = 8
+"""How many of a paragraph's latest carriers the paragraph evidence keeps."""
+
+
+@dataclass(frozen=True)
+class ParagraphEvidence:
+    """How often one paragraph (by key) appeared in an outlet's articles, and in which (the latest)."""
+
+    articles: int  # distinct texts of the outlet that carried it
+    carriers: tuple[int, ...]  # document keys of the latest carriers, oldest first
+
+
 @dataclass(frozen=True)
 class StoryResult:
     """A per-story result (an analysis, a brief), valid while the story's `key` is unchanged."""
@@ -118,6 +130,22 @@ class StoryResult:
     key: str  # names the story's articles and their annotations' versions when it was made
     data: bytes
     made_at: str = ""
+
+
+class ParagraphCounts(Protocol):
+    """Paragraph evidence per outlet (the store's, or the store's plus pending counts)."""
+
+    def add_paragraph_evidence(self, outlet: str, document: int, topic: Sequence[str], keys: Iterable[int]) -> None:
+        """Count one document's paragraph keys for its outlet and keep its topic."""
+        ...
+
+    def paragraph_evidence(self, outlet: str, keys: Iterable[int]) -> dict[int, ParagraphEvidence]:
+        """What the outlet's counted documents say of these paragraph keys."""
+        ...
+
+    def document_topics(self, documents: Sequence[int]) -> dict[int, frozenset[str]]:
+        """The topics of these counted documents."""
+        ...
 
 
 class OutletLineCounts(Protocol):
@@ -179,7 +207,7 @@ class ArticleStore(ABC):
 
 
 class DedupeIndex(ABC):
-    """What deduplication and template-line detection read and write."""
+    """What deduplication and the cross-document cleaning evidence (template lines, paragraphs) read and write."""
 
     @abstractmethod
     def known_raw(self, sha256s: Sequence[str]) -> set[str]:
@@ -221,6 +249,18 @@ class DedupeIndex(ABC):
     @abstractmethod
     def outlet_line_counts(self, outlet: str, keys: Iterable[int]) -> dict[int, int]:
         """In how many of the outlet's articles each of these line keys appeared."""
+
+    @abstractmethod
+    def add_paragraph_evidence(self, outlet: str, document: int, topic: Sequence[str], keys: Iterable[int]) -> None:
+        """Count one document's paragraph keys for its outlet (the caller counts a text once) and keep its topic."""
+
+    @abstractmethod
+    def paragraph_evidence(self, outlet: str, keys: Iterable[int]) -> dict[int, ParagraphEvidence]:
+        """What the outlet's counted documents say of these paragraph keys (keys never seen left out)."""
+
+    @abstractmethod
+    def document_topics(self, documents: Sequence[int]) -> dict[int, frozenset[str]]:
+        """The topics (title and lead stems) of these counted documents."""
 
 
 class StoryIndex(ABC):

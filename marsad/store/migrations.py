@@ -113,6 +113,17 @@ MIGRATIONS: list[tuple[str, str]] = [
                                    PRIMARY KEY (key, level, id)) WITHOUT ROWID;
         """,
     ),
+    (
+        "0006_outlet_paragraphs",
+        """
+        CREATE TABLE outlet_paragraphs (
+            outlet TEXT NOT NULL, key INTEGER NOT NULL, articles INTEGER NOT NULL,
+            carriers TEXT NOT NULL,
+            PRIMARY KEY (outlet, key)
+        ) WITHOUT ROWID;
+        CREATE TABLE document_topics (document INTEGER PRIMARY KEY, topic TEXT NOT NULL);
+        """,
+    ),
 ]
 
 

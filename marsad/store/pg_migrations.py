@@ -139,6 +139,19 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0006_outlet_paragraphs",
+        """
+        CREATE TABLE outlet_paragraphs (
+            outlet text COLLATE "C" NOT NULL,
+            key bigint NOT NULL,
+            articles integer NOT NULL,
+            carriers bigint[] NOT NULL,
+            PRIMARY KEY (outlet, key)
+        );
+        CREATE TABLE document_topics (document bigint PRIMARY KEY, topic text[] NOT NULL);
+        """,
+    ),
 ]
 
 

@@ -24,9 +24,11 @@ import psycopg
 from marsad.errors import StoreError
 from marsad.records import Article, Link
 from marsad.store.base import (
+    PARAGRAPH_CARRIERS,
     ArticleFilter,
     ArticleSummary,
     Assignment,
+    ParagraphEvidence,
     SearchHit,
     Store,
     StoredAnnotation,
@@ -219,6 +221,32 @@ class PostgresStore(Store):
             (_clean(outlet), list(set(keys))),
         )
         return {int(k): int(n) for k, n in rows}
+
+    def add_paragraph_evidence(self, outlet: str, document: int, topic: Sequence[str], keys: Iterable[int]) -> None:
+        self.db.execute(
+            "INSERT INTO document_topics (document, topic) VALUES (%s, %s) ON CONFLICT DO NOTHING",
+            (document, [_clean(t) or "" for t in topic]),
+        )
+        with self.db.cursor() as cursor:  # one statement per key: the count and the latest carriers in one update
+            cursor.executemany(
+                "INSERT INTO outlet_paragraphs AS p (outlet, key, articles, carriers) VALUES (%s, %s, 1, ARRAY[%s])"
+                " ON CONFLICT (outlet, key) DO UPDATE SET articles = p.articles + 1,"
+                " carriers = (p.carriers || excluded.carriers)[greatest(cardinality(p.carriers) + 2 - %s, 1):]",
+                [(_clean(outlet), key, document, PARAGRAPH_CARRIERS) for key in sorted(set(keys))],
+            )
+
+    def paragraph_evidence(self, outlet: str, keys: Iterable[int]) -> dict[int, ParagraphEvidence]:
+        rows = self._rows(
+            "SELECT key, articles, carriers FROM outlet_paragraphs WHERE outlet = %s AND key = ANY(%s)",
+            (_clean(outlet), list(set(keys))),
+        )
+        return {int(k): ParagraphEvidence(int(n), tuple(int(c) for c in carriers)) for k, n, carriers in rows}
+
+    def document_topics(self, documents: Sequence[int]) -> dict[int, frozenset[str]]:
+        rows = self._rows(
+            "SELECT document, topic FROM document_topics WHERE document = ANY(%s)", (list(set(documents)),)
+        )
+        return {int(d): frozenset(topic) for d, topic in rows}
 
     def published_of(self, article_ids: Sequence[str]) -> dict[str, str | None]:
         return dict(self._rows("SELECT id, published FROM articles WHERE id = ANY(%s)", (list(article_ids),)))

@@ -11,9 +11,11 @@ from pathlib import Path
 from marsad.errors import StoreError
 from marsad.records import Article, Link
 from marsad.store.base import (
+    PARAGRAPH_CARRIERS,
     ArticleFilter,
     ArticleSummary,
     Assignment,
+    ParagraphEvidence,
     SearchHit,
     Store,
     StoredAnnotation,
@@ -238,6 +240,46 @@ class SQLiteStore(Store):
                 (outlet, *chunk),
             ).fetchall())
         return counts
+
+    def add_paragraph_evidence(self, outlet: str, document: int, topic: Sequence[str], keys: Iterable[int]) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO document_topics (document, topic) VALUES (?, ?)", (document, " ".join(topic))
+        )
+        unique = list(set(keys))
+        current = self.paragraph_evidence(outlet, unique)
+        rows = []
+        for key in unique:
+            old = current.get(key, ParagraphEvidence(0, ()))
+            carriers = (*old.carriers, document)[-PARAGRAPH_CARRIERS:]
+            rows.append((outlet, key, old.articles + 1, " ".join(map(str, carriers))))
+        self.db.executemany(
+            "INSERT OR REPLACE INTO outlet_paragraphs (outlet, key, articles, carriers) VALUES (?, ?, ?, ?)", rows
+        )
+
+    def paragraph_evidence(self, outlet: str, keys: Iterable[int]) -> dict[int, ParagraphEvidence]:
+        unique = list(set(keys))
+        found: dict[int, ParagraphEvidence] = {}
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, articles, carriers in self.db.execute(
+                f"SELECT key, articles, carriers FROM outlet_paragraphs WHERE outlet = ? AND key IN ({marks})",
+                (outlet, *chunk),
+            ):
+                found[key] = ParagraphEvidence(articles, tuple(map(int, carriers.split())))
+        return found
+
+    def document_topics(self, documents: Sequence[int]) -> dict[int, frozenset[str]]:
+        unique = list(set(documents))
+        found: dict[int, frozenset[str]] = {}
+        for start in range(0, len(unique), 500):
+            chunk = unique[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for document, topic in self.db.execute(
+                f"SELECT document, topic FROM document_topics WHERE document IN ({marks})", chunk
+            ):
+                found[document] = frozenset(topic.split())
+        return found
 
     def published_of(self, article_ids: Sequence[str]) -> dict[str, str | None]:
         marks = ",".join("?" * len(article_ids))

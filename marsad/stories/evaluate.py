@@ -18,9 +18,11 @@ from typing import Any
 
 from marsad.pipeline import ingest
 from marsad.store.sqlite import SQLiteStore
-from marsad.stories.assign import bcubed
-from marsad.stories.cluster import Placement, Thresholds, cluster_profiles
+from marsad.stories.assign import bcubed, profile_of_stored
+from marsad.stories.cluster import Placement, StoryClusterer, Thresholds, cluster_profiles
+from marsad.stories.model import StoryModel
 from marsad.stories.profile import Profile
+from marsad.understand.workers import Understanding
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,32 @@ def read_labels(path: Path) -> Labels:
 def score(gold: Labels, predicted: Labels) -> Scores:
     """B-cubed scores of a prediction against gold labels."""
     return Scores(bcubed(gold.events, predicted.events), bcubed(gold.stories, predicted.stories))
+
+
+def understood_profiles(records: Sequence[dict[str, Any]], db: Path, workers: int = 1) -> dict[str, Profile]:
+    """Profiles (by input id) of records ingested with understanding into the store `db`, which is made
+    once and reused (understanding a window of a thousand articles takes a while)."""
+    if not db.exists():
+        source = db.with_suffix(".jsonl")
+        source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+        store = SQLiteStore(db)
+        with Understanding(workers) as understanding:
+            ingest([str(source)], store, understanding=understanding)
+        store.close()
+    store = SQLiteStore(db)
+    input_id = {s.id: s.input_id or s.id for s in store.summaries(limit=10**9)}
+    found = {input_id[a.article_id]: profile_of_stored(store, a.article_id) for a in store.assignments()}
+    store.close()
+    return found
+
+
+def model_labels(profiles: dict[str, Profile], model: StoryModel | None = None) -> Labels:
+    """The events and stories (by input id) the clusterer gives understood profiles in publication order."""
+    ordered = sorted(profiles.items(), key=lambda kv: (kv[1].published is None, kv[1].published or "", kv[0]))
+    placements = StoryClusterer(model=model).add_all([p for _, p in ordered])
+    by_article = {p.article_id: p for p in placements}
+    return Labels({i: by_article[p.article_id].event_id for i, p in ordered},
+                  {i: by_article[p.article_id].story_id for i, p in ordered})
 
 
 class PlacedWindow:

@@ -33,6 +33,11 @@ FEATURES = (
 RECENT_MEMBERS = 20
 """Members a cluster keeps whole for the single-linkage features (its latest ones)."""
 
+GAP_SATURATION_DAYS = 7
+"""The day gap feature stops growing here. The windows taught the model gaps of up to three days, and a
+linear weight carried to months would forbid any affair to last (the seeds' June and November follow-ups
+of an April call); beyond a week the similarities decide, within `STORY_MAX_GAP_DAYS` of the clusterer."""
+
 Vector = dict[str, float]
 
 
@@ -89,7 +94,8 @@ def features(item: Item, members: Members, first: date | None, last: date | None
         dot(item.terms, members.terms) / n, max((dot(item.terms, m.terms) for m in recent), default=0.0),
         vector_mean, vector_max,
         dot(item.entities, members.entities) / n, max((dot(item.entities, m.entities) for m in recent), default=0.0),
-        leads, math.log(n), float(_gap(item.day, first, last)), members.outlets[item.outlet or ""] / n,
+        leads, math.log(n), float(min(_gap(item.day, first, last), GAP_SATURATION_DAYS)),
+        members.outlets[item.outlet or ""] / n,
     ]
 
 

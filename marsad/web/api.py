@@ -19,6 +19,8 @@ from starlette.concurrency import run_in_threadpool
 
 from marsad.brief.render import brief_json, brief_markdown
 from marsad.cli.output import timeline_json
+from marsad.errors import InputError
+from marsad.ingest.fields import FieldMap
 from marsad.ingest.sources import Metadata
 from marsad.relate.analysis import StoryAnalysis
 from marsad.relate.story import story_timeline
@@ -44,6 +46,8 @@ from marsad.web.uploads import (
     safe_name,
 )
 
+FIELDS_HELP = ("JSON/CSV fields that fill marsad's slots, SLOT=FIELD separated by commas or lines,"
+               " e.g. published=date_extracted, text=content")
 router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
 Json = dict[str, Any]
 DAY = r"^\d{4}-\d{2}-\d{2}$"
@@ -180,10 +184,11 @@ def api_ingest(
     published: Annotated[str, Form(pattern=r"^(\d{4}-\d{2}-\d{2})?$")] = "",
     language: Annotated[str, Form(pattern=r"^([a-z]{2,3})?$")] = "",
     urls: Annotated[str, Form(max_length=2_000_000)] = "",
+    fields: Annotated[str, Form(max_length=2000, description=FIELDS_HELP)] = "",
 ) -> Json:
     """Ingest in the background; follow the job at its `url`. Bad files are listed in `rejected`."""
     job = receive(state(request), files or [], text, title, urls, Metadata(
-        outlet=outlet or None, published=published or None, language=language or None))
+        outlet=outlet or None, published=published or None, language=language or None), field_map(fields))
     return {**job.to_json(), "url": f"/api/jobs/{job.id}", "page": f"/ingest/{job.id}"}
 
 
@@ -235,7 +240,18 @@ def _in_store(request: Request, view: Callable[..., T], *args: Any) -> T:
         return view(store, *args)
 
 
-def receive(app: State, files: list[UploadFile], text: str, title: str, urls: str, defaults: Metadata) -> Job:
+def field_map(specs: str) -> FieldMap:
+    """The field mapping of a request's `fields` (a 400 error when a spec is wrong)."""
+    try:
+        return FieldMap.parse([specs])
+    except InputError as exc:
+        raise ApiError(400, str(exc)) from exc
+
+
+def receive(
+    app: State, files: list[UploadFile], text: str, title: str, urls: str, defaults: Metadata,
+    fields: FieldMap | None = None,
+) -> Job:
     """Save what the request carries in a new job folder and queue its ingest."""
     url_list = [u.strip() for u in urls.splitlines() if u.strip()]
     if not files and not text.strip() and not url_list:
@@ -259,7 +275,7 @@ def receive(app: State, files: list[UploadFile], text: str, title: str, urls: st
     if not kept and not url_list:
         status = 413 if any("limit" in r.reason for r in rejected) else 415
         raise ApiError(status, "no file could be ingested", details=[asdict(r) for r in rejected])
-    return app.jobs.submit(job, folder, defaults)
+    return app.jobs.submit(job, folder, defaults, fields)
 
 
 def _save_files(files: list[UploadFile], folder: Path) -> tuple[list[tuple[str, str]], list[Rejected]]:

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from marsad.ingest.fields import FieldMap
 from marsad.ingest.sources import Metadata
 from marsad.pipeline import IngestReport, ingest
 from marsad.store.base import Store, StoryFilter
@@ -78,13 +79,13 @@ class Jobs:
         folder.mkdir(parents=True)
         return job_id, folder
 
-    def submit(self, job: Job, folder: Path, defaults: Metadata) -> Job:
+    def submit(self, job: Job, folder: Path, defaults: Metadata, fields: FieldMap | None = None) -> Job:
         """Queue the ingest of `folder` (if it holds anything to ingest)."""
         with self._lock:
             self._jobs[job.id] = job
         if job.files:
             with self._lock:
-                self._runs[job.id] = self._worker.submit(self._run, job, folder, defaults)
+                self._runs[job.id] = self._worker.submit(self._run, job, folder, defaults, fields)
         else:
             job.stage, job.finished = "done", time.time()
         return job
@@ -103,13 +104,14 @@ class Jobs:
         """Stop taking jobs (running work finishes)."""
         self._worker.shutdown()
 
-    def _run(self, job: Job, folder: Path, defaults: Metadata) -> None:
+    def _run(self, job: Job, folder: Path, defaults: Metadata, fields: FieldMap | None) -> None:
         store = open_store(self.db_path)
         try:
             job.stage = "ingesting"
             before = {i for i, _ in store.content_hashes()}
             with Understanding() as understanding:
-                report = ingest([str(folder / "files")], store, defaults, lambda n: _advance(job, n), understanding)
+                report = ingest([str(folder / "files")], store, defaults, lambda n: _advance(job, n), understanding,
+                                fields=fields)
             job.report = _report_json(report)
             job.new_articles = [i for i, _ in store.content_hashes() if i not in before]
             self._prepare(job, store)
@@ -147,4 +149,5 @@ def _report_json(report: IngestReport) -> dict[str, Any]:
                      for p in report.problems],
         "warnings": [{"path": Path(p.origin.path).name, "locator": p.origin.locator, "reason": p.reason}
                      for p in report.warnings],
+        "fields": [asdict(use) for use in report.fields],
     }

@@ -15,7 +15,7 @@ from marsad.ingest.sources import Metadata
 from marsad.store.base import StoryFilter
 from marsad.web import views
 from marsad.web.annotate import annotate
-from marsad.web.api import DAY, Limit, Offset, Text, open_store, receive, state
+from marsad.web.api import DAY, Limit, Offset, Text, field_map, open_store, receive, state
 from marsad.web.errors import ApiError
 from marsad.web.uploads import (
     ALLOWED_SUFFIXES,
@@ -124,11 +124,12 @@ def ingest_form(
     outlet: Annotated[str, Form(max_length=200)] = "",
     published: Annotated[str, Form(pattern=r"^(\d{4}-\d{2}-\d{2})?$")] = "",
     urls: Annotated[str, Form(max_length=2_000_000)] = "",
+    fields: Annotated[str, Form(max_length=2000)] = "",
 ) -> RedirectResponse:
     """The form's post: start the job and show its progress."""
     real_files = [f for f in files or [] if f.filename]
     job = receive(state(request), real_files, text, title, urls,
-                  Metadata(outlet=outlet or None, published=published or None))
+                  Metadata(outlet=outlet or None, published=published or None), field_map(fields))
     return RedirectResponse(f"/ingest/{job.id}", status_code=303)
 
 

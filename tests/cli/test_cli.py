@@ -13,6 +13,9 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from marsad.cli.app import app
+from marsad.relate.analysis import stored_analysis
+from marsad.store.sqlite import SQLiteStore
+from marsad.stories.query import list_stories
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = "examples/corpus"
@@ -138,8 +141,19 @@ def test_ingest_examples_from_repo_root(examples_db: tuple[Path, dict[str, Any]]
     assert report["articles_in_store"] == report["ingested"]
     assert report["store"] == str(db)
     expected = {"ingested", "unchanged", "exact_duplicates", "near_duplicates", "reuse_links", "understood",
-                "skipped", "problems", "warnings", "articles_in_store", "store"}
+                "stories_analysed", "skipped", "problems", "warnings", "articles_in_store", "store", "fields"}
     assert set(report) == expected and report["warnings"] == []
+    assert report["fields"] == []  # no field mapping given
+
+
+def test_ingest_stores_the_analysis_of_every_story_it_touched(examples_db: tuple[Path, dict[str, Any]]) -> None:
+    """The first reader of a story (web page, brief) finds its analysis made (issue 10)."""
+    db, report = examples_db
+    store = SQLiteStore(db)
+    stories = list_stories(store, limit=100)
+    current = [stored_analysis(store, story)[1] for story in stories]
+    store.close()
+    assert report["stories_analysed"] == len(stories) >= 1 and all(current)
 
 
 def test_ingest_again_is_unchanged(examples_db: tuple[Path, dict[str, Any]]) -> None:

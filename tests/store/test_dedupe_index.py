@@ -7,7 +7,7 @@ from pathlib import Path
 from marsad.dedupe.detector import buckets, signals
 from marsad.pipeline import clean_inputs, ingest
 from marsad.records import Article
-from marsad.store.base import Store, StoredArticle
+from marsad.store.base import PARAGRAPH_CARRIERS, ParagraphEvidence, Store, StoredArticle
 from marsad.text.normalize import fold
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "corpus"
@@ -96,3 +96,24 @@ def test_template_counts_of_the_example_outlets(examples: Store) -> None:
     raw = (examples.raw_bytes(article.raw_sha256) or b"").decode()
     keys = template_candidates(split_lines(raw))
     assert keys and set(examples.outlet_line_counts(article.outlet, keys).values()) == {1}
+
+
+def test_paragraph_evidence_counts_documents_and_keeps_the_latest_carriers(store: Store) -> None:
+    assert store.paragraph_evidence("a", [1, 2]) == {} and store.document_topics([10]) == {}
+    store.add_paragraph_evidence("a", 10, ["ميناء", "انفجار"], [1, 2, 2])
+    for document in range(11, 11 + PARAGRAPH_CARRIERS):
+        store.add_paragraph_evidence("a", document, [f"t{document}"], [2])
+    store.add_paragraph_evidence("b", 99, [], [1])
+    store.add_paragraph_evidence("a", 10, ["later"], [3])  # a topic is kept once, the first
+    store.commit()
+    found = store.paragraph_evidence("a", [1, 2, 3, 4])
+    assert found[1] == ParagraphEvidence(1, (10,))
+    assert found[2] == ParagraphEvidence(1 + PARAGRAPH_CARRIERS, tuple(range(11, 11 + PARAGRAPH_CARRIERS)))
+    assert found[3] == ParagraphEvidence(1, (10,)) and 4 not in found
+    assert store.paragraph_evidence("b", [1]) == {1: ParagraphEvidence(1, (99,))}
+    big = 2**62 + 7  # keys and documents are 63-bit hashes
+    store.add_paragraph_evidence("a", big, ["x"], [big])
+    assert store.paragraph_evidence("a", [big]) == {big: ParagraphEvidence(1, (big,))}
+    assert store.document_topics([10, 99, 12, 404]) == {
+        10: frozenset({"ميناء", "انفجار"}), 99: frozenset(), 12: frozenset({"t12"})
+    }

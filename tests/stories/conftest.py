@@ -28,7 +28,19 @@ def ant_windows(shared_data: Path) -> dict[str, tuple[Labels, list[dict[str, Any
     return {name: (gold, [records[i] for i in gold.events]) for name, gold in labels.items()}
 
 
+class PlacedWindows(dict[str, PlacedWindow]):
+    """Windows run through the whole pipeline once each, when a test first asks for one."""
+
+    def __init__(self, windows: dict[str, tuple[Labels, list[dict[str, Any]]]]) -> None:
+        super().__init__()
+        self.windows = windows
+
+    def __missing__(self, name: str) -> PlacedWindow:
+        self[name] = placed = PlacedWindow(self.windows[name][1])
+        return placed
+
+
 @pytest.fixture(scope="session")
 def placed_windows(ant_windows: dict[str, tuple[Labels, list[dict[str, Any]]]]) -> dict[str, PlacedWindow]:
-    """Each window run through the whole pipeline once."""
-    return {name: PlacedWindow(records) for name, (_, records) in ant_windows.items()}
+    """Each window run through the whole pipeline, once, on first use."""
+    return PlacedWindows(ant_windows)

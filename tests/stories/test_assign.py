@@ -9,7 +9,7 @@ from typing import Any
 from marsad.pipeline import ingest
 from marsad.store.sqlite import SQLiteStore
 from marsad.stories.assign import bcubed_f1, rebuild
-from marsad.stories.evaluate import Labels, PlacedWindow
+from marsad.stories.evaluate import Labels
 from marsad.stories.query import get_story, list_stories
 
 REPO = Path(__file__).resolve().parents[2]
@@ -36,6 +36,20 @@ def test_seeds_form_one_story_with_the_call_as_one_event(seeds_dir: Path, tmp_pa
     assert [len(e.articles) for e in story.events] == [3, 1, 1]  # in order of first publication
     assert story.coverage.first_reporter in {a.id for a in story.events[0].articles}
     assert len(story.coverage.outlets) == 5
+
+
+def test_understood_seeds_and_an_english_wire_report_form_one_story(call_db: Path) -> None:
+    """As `marsad ingest` places them (learned model, e5 vectors, entities): the call is one event in
+    Arabic and English (issue 12: the English wire report made a story of its own), and the June and
+    November follow-ups join its story (the day gap saturates at a week)."""
+    store = SQLiteStore(call_db)
+    placed = _placed(store)
+    [story] = list_stories(store)
+    store.close()
+    call = placed["001_28f40a9148001f17.txt"][0]
+    assert placed["003_c95239ccb0c98a4d.txt"][0] == call and placed["call-en.txt"][0] == call
+    assert placed["002_c3eeed336fa56d7d.txt"][0] != call and placed["004_b264c5653c34d88c.txt"][0] != call
+    assert len(story.coverage.outlets) == 6
 
 
 def test_example_corpus_is_one_story(tmp_path: Path) -> None:
@@ -68,7 +82,7 @@ def test_copy_links_appear_in_coverage(tmp_path: Path) -> None:
     )
 
 
-def test_day_by_day_ingest_matches_a_rebuild(placed_windows: dict[str, PlacedWindow], tmp_path: Path,
+def test_day_by_day_ingest_matches_a_rebuild(tmp_path: Path,
                                              ant_windows: dict[str, tuple[Labels, list[dict[str, Any]]]]) -> None:
     """Streaming a window into a store one day at a time, then rebuilding it from scratch, moves little."""
     _, records = ant_windows["2018-03-09"]

@@ -143,6 +143,20 @@ def test_bad_upload_is_refused_and_loses_nothing(served: Served, tmp_path: Path)
     assert_error(httpx.post(f"{served.url}/api/ingest", data={"text": "  "}), 400, "bad_request")
 
 
+def test_ingest_maps_record_fields(served: Served, tmp_path: Path) -> None:
+    records = [{"source": "sabq", "date_extracted": "2015-07-23 10:00:00", "title": "اختبار الحقول",
+                "content": "قال المتحدث باسم الوزارة يوم الخميس إن الاجتماع سيعقد الأسبوع المقبل في الرياض."}]
+    day = tmp_path / "2015-07-23.json"
+    day.write_text(json.dumps(records, ensure_ascii=False), "utf-8")
+    job = ingest_files(served.url, [day], fields="published=date_extracted, text=content")
+    assert job["report"]["fields"] == [{"target": "published", "source": "date_extracted", "records": 1},
+                                       {"target": "text", "source": "content", "records": 1}]
+    [article] = [get(served, f"/api/articles/{i}").json() for i in job["new_articles"]]
+    assert article["published"].startswith("2015-07-23")
+    bad = httpx.post(f"{served.url}/api/ingest", data={"text": "نص", "fields": "date=date_extracted"})
+    assert "SLOT=FIELD" in assert_error(bad, 400, "bad_request")["message"]
+
+
 def test_url_lists_are_saved_not_fetched(served: Served) -> None:
     started = httpx.post(f"{served.url}/api/ingest", data={"urls": "https://example.org/a\nhttps://example.org/b"})
     job = started.json()
