@@ -18,6 +18,7 @@ import pytest
 from marsad.engine import partitions
 from marsad.engine.cluster import dask_engine
 from marsad.engine.local import Engine
+from marsad.ingest.fields import FieldMap
 from marsad.pipeline import IngestReport, ingest
 from marsad.store.sqlite import SQLiteStore
 from marsad.understand.workers import Understanding
@@ -47,7 +48,7 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
 
     rows = [json.loads(line) for line in lines[40:]]
     table = pa.table({"content": [r["text"] for r in rows], "source": [r["source"] for r in rows],
-                      "date": [r["published"] for r in rows], "headline": [r["title"] for r in rows]})
+                      "date": [r["published"] for r in rows], "kopf": [r["title"] for r in rows]})  # --field title=kopf
     pq.write_table(table, folder / "rows.parquet", row_group_size=20)
     return [str(feed), str(folder / "rows.parquet"), str(EXAMPLES)]
 
@@ -61,6 +62,8 @@ def _contents(db: Path) -> dict[str, Any]:
         "annotations": "SELECT article_id, version, structure, vectors FROM annotations ORDER BY article_id",
         "lines": "SELECT * FROM outlet_lines ORDER BY outlet, key",
         "terms": "SELECT * FROM term_frequencies ORDER BY term",
+        "paragraphs": "SELECT * FROM outlet_paragraphs ORDER BY outlet, key",
+        "topics": "SELECT * FROM document_topics ORDER BY document",
     }
     found = {name: con.execute(sql).fetchall() for name, sql in tables.items()}
     con.close()
@@ -70,7 +73,8 @@ def _contents(db: Path) -> dict[str, Any]:
 def _ingest(db: Path, paths: list[str], engine: Engine | None, understand: bool) -> IngestReport:
     store = SQLiteStore(db)
     with Understanding(1) as understanding:
-        report = ingest(paths, store, understanding=understanding if understand else None, engine=engine)
+        report = ingest(paths, store, understanding=understanding if understand else None, engine=engine,
+                        fields=FieldMap.parse(["title=kopf"]))
     store.close()
     return report
 
@@ -78,8 +82,9 @@ def _ingest(db: Path, paths: list[str], engine: Engine | None, understand: bool)
 def _same(first: IngestReport, second: IngestReport) -> None:
     assert [str(p) for p in first.problems] == [str(p) for p in second.problems]
     assert (first.ingested, first.unchanged, first.exact_duplicates, first.near_duplicates, first.reuse_links,
-            first.understood) == (second.ingested, second.unchanged, second.exact_duplicates,
-                                  second.near_duplicates, second.reuse_links, second.understood)
+            first.understood, first.fields, first.stories) == (
+        second.ingested, second.unchanged, second.exact_duplicates, second.near_duplicates, second.reuse_links,
+        second.understood, second.fields, second.stories)
 
 
 def test_a_cluster_ingest_stores_what_a_local_ingest_stores(
@@ -90,6 +95,7 @@ def test_a_cluster_ingest_stores_what_a_local_ingest_stores(
     remote = _ingest(tmp_path / "cluster.db", inputs, cluster, understand=False)
     _same(local, remote)
     assert local.ingested == 40 + 50 + 9 and local.unchanged == 5
+    assert [(use.target, use.records) for use in remote.fields] == [("title", 50)]  # counted on the workers
     assert [str(p) for p in local.problems] == [f"{inputs[0]}:line 41: invalid JSON (Expecting property name "
                                                 "enclosed in double quotes: line 1 column 2 (char 1))"]
     assert _contents(tmp_path / "local.db") == _contents(tmp_path / "cluster.db")
