@@ -2,13 +2,15 @@
 
 An ingest hands the writer its input a chunk at a time. `admit` keeps the
 documents the store does not hold yet, counts their candidate template lines
-(in memory until their chunk is written, so a unit of work holds exactly its own
-counts) and makes one `stages.Task` per document with the outlet's repeated
-lines. The tasks run anywhere (this process, a pool, a cluster); `write` takes
-their results back in the same order and, inside one unit of work, writes the
-template counts, decides exact and near duplicates and sentence reuse against
-the index, stores the articles, links and annotations, places the articles in
-events and stories in publication order, and commits.
+and paragraphs (in memory until their chunk is written, so a unit of work holds
+exactly its own counts: `marsad.evidence`) and makes one `stages.Task` per
+document with the outlet's repeated lines and how its paragraphs recur. The
+tasks run anywhere (this process, a pool, a cluster); `write` takes their
+results back in the same order and, inside one unit of work, writes the
+cleaning evidence, decides exact and near duplicates and sentence reuse against
+the store's LSH buckets and fingerprints, stores the articles, links and
+annotations, places the articles in events and stories in publication order
+(from the profiles the workers made), and commits.
 
 A store shared with other writers (several ingests into one SQLite file, or a
 PostgreSQL server) lets one unit of work in at a time (`Store.begin`). The

@@ -7,7 +7,15 @@ transaction-scoped advisory lock, so the units of all writers follow one
 another; under READ COMMITTED every statement after the lock sees what the
 others committed, and a writer that finds articles it did not store
 (`Store.article_seq`) reloads its story clusters. The expensive per-article
-work runs outside the lock, in parallel. Unique keys and
+work runs outside the lock, in parallel.
+
+Why a lock rather than SERIALIZABLE transactions with retries: a unit of work
+decides from what the store holds (is this the first copy of a text, which
+event does the article join) and every one of those decisions reads what the
+other writer is writing; under SERIALIZABLE nearly every pair of concurrent
+chunks would conflict and one would be rolled back and redone whole, while the
+lock simply queues them, as SQLite's BEGIN IMMEDIATE does, for the few
+seconds a chunk's writes take. Unique keys and
 `ON CONFLICT` upserts guard the rest (a raw document stored twice is refused
 by its hash), so nothing is lost and nothing is stored twice.
 """
