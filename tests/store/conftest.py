@@ -77,9 +77,10 @@ def store(locations: Locations) -> Iterator[Store]:
     opened.close()
 
 
-@pytest.fixture(scope="module", params=BACKENDS)
+@pytest.fixture(scope="session", params=BACKENDS)
 def examples(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    """A store of one backend holding the example corpus (ingested without understanding)."""
+    """A store of one backend holding the example corpus (ingested without understanding), shared by every
+    test that only reads it."""
     folder = tmp_path_factory.mktemp("examples")
     made = _databases("marsad_examples") if request.param == "postgresql" else _files(folder)
     new = next(made)
