@@ -44,7 +44,7 @@ from marsad.stories.profile import Profile  # noqa: E402
 
 WINDOWS = REPO / "benchmarks" / "data" / "stories"
 MODEL = REPO / "marsad" / "stories" / "data" / "model.json"
-EVENT_THRESHOLDS = (0.3, 0.4, 0.5, 0.6)
+EVENT_THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6)
 STORY_THRESHOLDS = (0.15, 0.2, 0.3, 0.4, 0.5)
 Instances = tuple[list[list[float]], list[int], list[list[float]], list[int]]
 
