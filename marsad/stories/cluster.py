@@ -379,14 +379,16 @@ class StoryClusterer:
     def _best_event_across_languages(self, profile: Profile, item: Item) -> Cluster | None:
         """For an article with no event in its own language: the event in another language whose latest
         members' title-and-lead vectors come closest to its own, above `CROSS_LINGUAL_MIN_SIMILARITY`."""
-        mine = item.vector if item.vector is not None else self._embedder(item.article_id) if self._embedder else None
-        if mine is None:
-            return None
         others = [
             e
             for e in reversed(self.events.values())
             if e.language != profile.language and e.near(item.day, self.thresholds.event_gap_days)
         ][:CROSS_LINGUAL_CANDIDATES]
+        if not others:  # the common case: nothing to embed the article for
+            return None
+        mine = item.vector if item.vector is not None else self._embedder(item.article_id) if self._embedder else None
+        if mine is None:
+            return None
         scored = [(max((float(mine @ v) for v in self._latest_vectors(e)), default=0.0), e.id) for e in others]
         for cosine, event_id in sorted(scored, reverse=True):
             if cosine >= self.thresholds.cross_lingual:
