@@ -277,7 +277,7 @@ class StoryClusterer:
         raw = {t: w * self._idf(t) for t, w in profile.terms.items()}
         entities = {key: 1.0 + math.log(count) for key, count in profile.entities.items()}
         return Item(profile.article_id, day_of(profile.published), profile.outlet, unit(raw), unit(entities),
-                    frozenset(profile.lead_entities), profile.vector)
+                    frozenset(profile.lead_entities), profile.vector, profile.language)
 
     def _idf(self, term: str) -> float:
         """Smoothed IDF, flattened while the collection is smaller than `IDF_FULL_AFTER` articles."""

@@ -38,7 +38,7 @@ def encode_cluster(cluster: Cluster) -> bytes:
         "size": sums.size, "terms": _heaviest(sums.terms), "entities": _heaviest(sums.entities),
         "vector": None if sums.vector is None else sums.vector.tolist(), "vectors": sums.vectors,
         "leads": dict(sums.leads), "outlets": dict(sums.outlets),
-        "recent": [_item(m) for m in sums.recent], "keys": sorted(cluster.keys),
+        "recent": [_item(m) for m in sums.recent], "keys": sorted(cluster.keys), "languages": dict(sums.languages),
     }
     return zlib.compress(json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode(), 6)
 
@@ -51,6 +51,7 @@ def decode_cluster(cluster_id: str, blob: bytes) -> Cluster:
         vector=None if data["vector"] is None else np.array(data["vector"], dtype=np.float64),
         vectors=data["vectors"], leads=Counter(data["leads"]), outlets=Counter(data["outlets"]),
         recent=deque((_read_item(m) for m in data["recent"]), maxlen=RECENT_MEMBERS),
+        languages=Counter(data.get("languages") or {data["language"]: data["size"]}),  # older states: one language
     )
     return Cluster(cluster_id, _read_day(data["first"]), _read_day(data["last"]), data["norm2"], data["language"],
                    data["linkage"], data["story"], sums, set(data["keys"]))
@@ -74,7 +75,7 @@ def _heaviest(weights: dict[str, float]) -> dict[str, float]:
 def _item(item: Item) -> dict[str, Any]:
     return {
         "id": item.article_id, "day": _day(item.day), "outlet": item.outlet, "terms": _heaviest(item.terms),
-        "entities": _heaviest(item.entities), "leads": sorted(item.lead_entities),
+        "entities": _heaviest(item.entities), "leads": sorted(item.lead_entities), "language": item.language,
         "vector": None if item.vector is None else base64.b64encode(pack_vectors(item.vector[None])).decode(),
     }
 
@@ -82,7 +83,7 @@ def _item(item: Item) -> dict[str, Any]:
 def _read_item(data: dict[str, Any]) -> Item:
     vector = None if data["vector"] is None else unpack_vectors(base64.b64decode(data["vector"]))[0]
     return Item(data["id"], _read_day(data["day"]), data["outlet"], data["terms"], data["entities"],
-                frozenset(data["leads"]), vector)
+                frozenset(data["leads"]), vector, data.get("language", ""))
 
 
 def _day(day: date | None) -> str | None:
