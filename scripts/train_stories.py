@@ -15,7 +15,8 @@ window is clustered by the real clusterer with the model fitted on the *other*
 windows, over a grid of the two thresholds; the pair with the best mean
 (event + story B-cubed F1) across held-out windows is kept, and the model
 fitted on all windows is written to `marsad/stories/data/model.json` with
-those figures.
+those figures (`--event-threshold` fixes the event threshold instead: the mean
+held-out event F1 is flat from 0.3 to 0.4, 0.856, 0.859, 0.859).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from marsad.stories.profile import Profile  # noqa: E402
 
 WINDOWS = REPO / "benchmarks" / "data" / "stories"
 MODEL = REPO / "marsad" / "stories" / "data" / "model.json"
-EVENT_THRESHOLDS = (0.3, 0.4, 0.5, 0.6)
+EVENT_THRESHOLDS = (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6)
 STORY_THRESHOLDS = (0.15, 0.2, 0.3, 0.4, 0.5)
 Instances = tuple[list[list[float]], list[int], list[list[float]], list[int]]
 
@@ -53,6 +54,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cache", type=Path, help="folder keeping the windows' stores between runs")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--event-threshold", type=float,
+                        help="fix the event threshold instead of choosing it")
     args = parser.parse_args()
     cache = args.cache or Path(tempfile.mkdtemp())
     cache.mkdir(parents=True, exist_ok=True)
@@ -63,7 +66,7 @@ def main() -> None:
     scores: dict[tuple[float, float], list[tuple[float, float]]] = defaultdict(list)
     for held in windows:
         fitted = fit([instances[w] for w in windows if w != held])
-        for event in EVENT_THRESHOLDS:
+        for event in (args.event_threshold,) if args.event_threshold else EVENT_THRESHOLDS:
             for story in STORY_THRESHOLDS:
                 scores[(event, story)].append(cluster_window(profiles[held], windows[held], fitted, event, story))
     best = max(scores, key=lambda k: np.mean([e + s for e, s in scores[k]]))

