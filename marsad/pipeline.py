@@ -67,9 +67,9 @@ def ingest(
         in_flight.append((batch, engine.run(batch.tasks, executor, on_understood)))
         ahead = 0 if executor is None else 1  # a chunk prepared elsewhere while the writer writes the one before
         while len(in_flight) > ahead:
-            _write(writer, *in_flight.popleft(), on_item)
+            writer.write(*in_flight.popleft(), on_item)
     while in_flight:
-        _write(writer, *in_flight.popleft(), on_item)
+        writer.write(*in_flight.popleft(), on_item)
     report.fields = fields.uses() if fields else []
     return report
 
@@ -98,12 +98,6 @@ def clean_inputs(paths: Sequence[str], defaults: Metadata | None = None) -> Iter
             yield checked(clean_document(item), item)
         except ValueError as exc:
             yield Problem(item.origin, str(exc))
-
-
-def _write(writer: Writer, batch: Batch, results: Iterator[Result], on_item: Progress | None) -> None:
-    writer.write(batch, results)
-    if on_item:
-        on_item(batch.items)
 
 
 def _chunks(items: Iterable[Item], size: int) -> Iterator[list[Item]]:

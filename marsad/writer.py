@@ -26,7 +26,7 @@ import hashlib
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from marsad.clean.lines import split_lines
@@ -140,8 +140,11 @@ class Writer:
         self.report.seconds["writer CPU"] += time.thread_time() - cpu
         return batch
 
-    def write(self, batch: Batch, results: Iterable[Prepared | Problem]) -> None:
-        """Write one chunk's results (in the order of its tasks) as one unit of work."""
+    def write(
+        self, batch: Batch, results: Iterable[Prepared | Problem], on_written: Callable[[int], None] | None = None
+    ) -> None:
+        """Write one chunk's results (in the order of its tasks) as one unit of work; `on_written` hears of the
+        chunk's items when its articles are written, before its stories are placed and it is committed."""
         results = list(results)  # wait for the workers before taking the store's write lock
         clock = _Clock(self.report.seconds)
         self.store.begin()
@@ -161,6 +164,8 @@ class Writer:
             self.store.save_annotations(annotations)
             self.report.understood += len(annotations)
         clock.lap("writer: duplicates, links, articles, annotations")
+        if on_written:
+            on_written(batch.items)
         self.report.stories.update(p.story_id for p in self.placer.place(profiles))
         clock.lap("writer: events and stories")
         self.seq = self.store.article_seq()

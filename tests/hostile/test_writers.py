@@ -18,17 +18,24 @@ import pytest
 from marsad.store.base import ArticleFilter
 from marsad.store.sqlite import SQLiteStore
 
-# An ingest of `path` into `db` in chunks of 8 (so that a kill lands between and inside units of work).
+# An ingest of `path` into `db` in chunks of 8 (so that a kill lands between and inside units of work); each
+# chunk's progress call holds its unit of work open for the seconds given (see KILL_PAUSE).
 _DRIVER = """
-import sys
+import sys, time
 from marsad.pipeline import ingest
 from marsad.store.sqlite import SQLiteStore
 store = SQLiteStore(sys.argv[2])
-report = ingest([sys.argv[1]], store, on_item=lambda n: print("chunk", flush=True), chunk_size=8)
+def chunk(n):
+    print("chunk", flush=True)
+    time.sleep(float(sys.argv[3]))
+report = ingest([sys.argv[1]], store, on_item=chunk, chunk_size=8)
 store.close()
 sys.exit(0 if report.ok else 1)
 """
 KILL_SEEDS = (1, 2, 3)
+# An ingest without understanding takes milliseconds a chunk: without a pause the kill, up to 0.3 s after a
+# chunk, came after the last one.
+KILL_PAUSE = 0.2
 CHUNKS = 8  # the feed's 60 articles in chunks of 8
 
 
@@ -43,8 +50,8 @@ def feed(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _ingest(path: Path, db: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-c", _DRIVER, str(path), str(db)],
+def _ingest(path: Path, db: Path, pause: float = 0.0) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-c", _DRIVER, str(path), str(db), str(pause)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
@@ -83,7 +90,7 @@ def test_an_ingest_killed_at_a_random_point_then_run_again_ends_equal_to_a_clean
     db = tmp_path / "killed.db"
     rng = random.Random(seed)
     chunks_before_kill = rng.randint(1, CHUNKS - 2)
-    run = _ingest(feed, db)
+    run = _ingest(feed, db, KILL_PAUSE)
     assert run.stdout is not None
     for _ in range(chunks_before_kill):  # a chunk's articles are written, not yet committed
         assert run.stdout.readline() == b"chunk\n"
