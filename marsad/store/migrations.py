@@ -128,10 +128,18 @@ MIGRATIONS: list[tuple[str, str]] = [
 
 
 def migrate(db: sqlite3.Connection) -> None:
-    """Apply, in order, every migration the database has not seen yet."""
+    """Apply, in order, every migration the database has not seen yet. Two processes opening a new store at once
+    both see a migration missing: each claims it first (its name is the key), so the second one's claim fails
+    once the first has committed, and it skips that migration."""
     db.execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT)")
+    db.commit()
     done = {row[0] for row in db.execute("SELECT name FROM migrations")}
     for name, script in MIGRATIONS:
         if name in done:
             continue
-        db.executescript(f"BEGIN;\n{script}\nINSERT INTO migrations VALUES ('{name}', datetime('now'));\nCOMMIT;")
+        try:
+            db.executescript(
+                f"BEGIN IMMEDIATE;\nINSERT INTO migrations VALUES ('{name}', datetime('now'));\n{script}\nCOMMIT;"
+            )
+        except sqlite3.IntegrityError:  # applied by another process meanwhile
+            db.rollback()
