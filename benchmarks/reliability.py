@@ -114,7 +114,7 @@ def ordinary(tmp: Path) -> Run:
 
 def writers() -> tuple[int, int]:
     """(passed, run) of the concurrent-writer and fault-injection tests."""
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-o", "addopts=", "-p", "no:cacheprovider",
                            str(REPO / "tests" / "hostile" / "test_writers.py")],
                           capture_output=True, text=True, cwd=REPO, check=False)
     counts = dict((kind, int(n)) for n, kind in re.findall(r"(\d+) (passed|failed|error)", done.stdout))

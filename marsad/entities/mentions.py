@@ -123,6 +123,8 @@ def _sentences(article: Article, tags: SentenceTags) -> list[sp.Sentence]:
     """The article's tokenised sentences with the name spans of their tags."""
     found = []
     for index, (span, sentence_tags) in enumerate(zip(article.sentences, tags, strict=True)):
+        if not sentence_tags:  # untagged (beyond the understand stage's reading limit): no names to find
+            continue
         tokens = tokenize(span.text, span.start)
         if not tokens or len(sentence_tags) != len(tokens):
             continue
