@@ -83,6 +83,9 @@ MAX_CANDIDATES = 25
 CROSS_LINGUAL_CANDIDATES = 30
 """At most this many recent events of other languages are compared by embedding."""
 
+CROSS_LINGUAL_SCANNED = 1000
+"""Other-language events are looked for among this many of the latest events (not the whole stream)."""
+
 CROSS_LINGUAL_MEMBERS = 5
 """An article is compared across languages with this many of an event's latest articles."""
 
@@ -379,9 +382,11 @@ class StoryClusterer:
     def _best_event_across_languages(self, profile: Profile, item: Item) -> Cluster | None:
         """For an article with no event in its own language: the event in another language whose latest
         members' title-and-lead vectors come closest to its own, above `CROSS_LINGUAL_MIN_SIMILARITY`."""
+        if item.vector is None and self._embedder is None:
+            return None
         others = [
             e
-            for e in reversed(self.events.values())
+            for e in islice(reversed(self.events.values()), CROSS_LINGUAL_SCANNED)
             if e.language != profile.language and e.near(item.day, self.thresholds.event_gap_days)
         ][:CROSS_LINGUAL_CANDIDATES]
         if not others:  # the common case: nothing to embed the article for
