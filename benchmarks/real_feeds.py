@@ -37,7 +37,7 @@ from pathlib import Path
 
 from ant import records
 
-from marsad.dedupe.detector import Deduplicator
+from marsad.dedupe.detector import Deduplicator, buckets, signals
 from marsad.entities.names import match_form, strip_article
 from marsad.pipeline import reannotate
 from marsad.records import Article, Link
@@ -169,10 +169,10 @@ def _links_with_text(articles: dict[str, Article], folder: Path, with_furniture:
         if with_furniture:
             text = "\n\n".join([text, *(r.text for r in article.removed if r.rule in FURNITURE),
                                 *(article.text[p.start : p.end] for p in article.paragraphs if p.is_background)])
-        signals = dedupe.signals(fold(text))
-        duplicate_of, found = dedupe.links(article, signals)
-        shadow.add_article(StoredArticle(article, b"", signals.signature, signals.fingerprints, duplicate_of, ""))
-        dedupe.add(article, signals)
+        found_signals = signals(fold(text))
+        duplicate_of, found = dedupe.links(article, found_signals)
+        shadow.add_article(StoredArticle(article, b"", found_signals.signature, found_signals.fingerprints,
+                                         duplicate_of, "", buckets(found_signals.signature)))
         made += len(found)
     shadow.close()
     shadow_db.unlink()
