@@ -41,7 +41,7 @@ from pathlib import Path
 
 from ant import records
 
-from marsad.claims.align import Alignment, ClaimGroup
+from marsad.claims.align import Alignment, ClaimGroup, distinct_conflicts
 from marsad.claims.contradict import Contradiction
 from marsad.relate.story import align_story
 from marsad.store.sqlite import SQLiteStore
@@ -174,7 +174,7 @@ def score_event(gold: GoldEvent, alignment: Alignment, input_id: dict[str, str],
         values = [f1(group.articles, s) for s in sets]
         index = max(range(len(values)), key=values.__getitem__) if values else -1
         group_f1[key], best[key] = (values[index], index) if values else (0.0, -1)
-    conflicts = _conflicts(groups)
+    conflicts = distinct_conflicts(groups)
     group_of = _group_of(groups, conflicts)
     found: dict[int, list[str]] = {}
     unmatched = []
@@ -198,19 +198,6 @@ def _group_of(groups: list[ClaimGroup], conflicts: list[Contradiction]) -> dict[
             for claim in (conflict.claim, conflict.against):
                 if any(c is claim for c in group.claims):
                     found[id(claim)] = i
-    return found
-
-
-def _conflicts(groups: list[ClaimGroup]) -> list[Contradiction]:
-    """Every conflict once (one between two groups is recorded on both)."""
-    seen: set[frozenset[int]] = set()
-    found = []
-    for group in groups:
-        for c in group.contradictions:
-            key = frozenset({id(c.claim), id(c.against)})
-            if key not in seen:
-                seen.add(key)
-                found.append(c)
     return found
 
 

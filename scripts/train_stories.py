@@ -37,10 +37,16 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
 from ant import records  # noqa: E402  (the benchmarks' one ANT reader)
 
-from marsad.stories.assign import bcubed  # noqa: E402
-from marsad.stories.cluster import StoryClusterer  # noqa: E402
-from marsad.stories.evaluate import Labels, read_labels, understood_profiles  # noqa: E402
-from marsad.stories.model import FEATURES, Decision, StoryModel  # noqa: E402
+from marsad.stories.cluster import Cluster, StoryClusterer  # noqa: E402
+from marsad.stories.evaluate import (  # noqa: E402
+    Labels,
+    model_labels,
+    publication_order,
+    read_labels,
+    score,
+    understood_profiles,
+)
+from marsad.stories.model import FEATURES, Decision, Item, StoryModel  # noqa: E402
 from marsad.stories.profile import Profile  # noqa: E402
 
 WINDOWS = REPO / "benchmarks" / "data" / "stories"
@@ -88,10 +94,6 @@ def window_profiles(name: str, gold: Labels, cache: Path, workers: int) -> dict[
     return understood_profiles([] if db.exists() else [r for r in records() if r["id"] in wanted], db, workers)
 
 
-def _ordered(profiles: dict[str, Profile]) -> list[tuple[str, Profile]]:
-    return sorted(profiles.items(), key=lambda kv: (kv[1].published is None, kv[1].published or "", kv[0]))
-
-
 def teacher_forced(profiles: dict[str, Profile], gold: Labels) -> Instances:
     """Features of each article against its candidate clusters, with the gold clusters built as it goes."""
     clusterer = StoryClusterer()
@@ -99,24 +101,25 @@ def teacher_forced(profiles: dict[str, Profile], gold: Labels) -> Instances:
     event_y: list[int] = []
     story_x: list[list[float]] = []
     story_y: list[int] = []
-    for input_id, profile in _ordered(profiles):
+    for input_id, profile in publication_order(profiles):
         item = clusterer.observe(profile)
         event, story = gold.events[input_id], gold.stories[input_id]
-        candidates = {c.id: c for c in clusterer.event_candidates(item)}
-        if event in clusterer.events:
-            candidates[event] = clusterer.events[event]
-        for cluster in candidates.values():
-            event_x.append(cluster.features(item))
-            event_y.append(int(cluster.id == event))
-        if event not in clusterer.events:
-            stories = {c.id: c for c in clusterer.story_candidates(item)}
-            if story in clusterer.stories:
-                stories[story] = clusterer.stories[story]
-            for cluster in stories.values():
-                story_x.append(cluster.features(item))
-                story_y.append(int(cluster.id == story))
+        _label(clusterer.event_candidates(item), event, clusterer.events, item, event_x, event_y)
+        if event not in clusterer.events:  # the article opens its gold event: its story is decided too
+            _label(clusterer.story_candidates(item), story, clusterer.stories, item, story_x, story_y)
         clusterer.join(item, profile.language, event, story)
     return event_x, event_y, story_x, story_y
+
+
+def _label(candidates: list[Cluster], gold: str, clusters: dict[str, Cluster], item: Item, x: list[list[float]],
+           y: list[int]) -> None:
+    """The features of an article against its candidates and its gold cluster (when it exists), labelled."""
+    found = {c.id: c for c in candidates}
+    if gold in clusters:
+        found[gold] = clusters[gold]
+    for cluster in found.values():
+        x.append(cluster.features(item))
+        y.append(int(cluster.id == gold))
 
 
 def fit(instances: list[Instances]) -> StoryModel:
@@ -141,12 +144,8 @@ def with_thresholds(model: StoryModel, event: float, story: float) -> StoryModel
 def cluster_window(profiles: dict[str, Profile], gold: Labels, model: StoryModel, event: float,
                    story: float) -> tuple[float, float]:
     """B-cubed F1 (event, story) of the real clusterer with this model on a window."""
-    ordered = _ordered(profiles)
-    placements = StoryClusterer(model=with_thresholds(model, event, story)).add_all([p for _, p in ordered])
-    by_article = {p.article_id: p for p in placements}
-    events = {i: by_article[p.article_id].event_id for i, p in ordered}
-    stories = {i: by_article[p.article_id].story_id for i, p in ordered}
-    return bcubed(gold.events, events)[2], bcubed(gold.stories, stories)[2]
+    scores = score(gold, model_labels(profiles, with_thresholds(model, event, story)))
+    return scores.event[2], scores.story[2]
 
 
 def write_model(model: StoryModel, thresholds: tuple[float, float], held_out: dict[str, tuple[float, float]]) -> None:

@@ -18,7 +18,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 
-from marsad.claims.align import ClaimGroup, lexical_keys, overlap
+from marsad.claims.align import ClaimGroup, distinct_conflicts, lexical_keys, overlap
 from marsad.claims.contradict import Contradiction
 from marsad.claims.extract import Claim
 from marsad.claims.figures import BACKGROUND_DAYS, utc_time
@@ -95,15 +95,7 @@ def ranked_conflicts(groups: Sequence[ClaimGroup]) -> list[Contradiction]:
     for group in groups:
         for claim in group.claims:
             support[id(claim)] = max(support.get(id(claim), 0), len(group.outlets))
-    seen: set[frozenset[int]] = set()
-    found = []
-    for group in groups:
-        for c in group.contradictions:
-            key = frozenset({id(c.claim), id(c.against)})
-            if key not in seen:
-                seen.add(key)
-                found.append(c)
-    return sorted(found, key=lambda c: (c.method != "rule", _ON_ORDER.get(c.on, 9),
+    return sorted(distinct_conflicts(groups), key=lambda c: (c.method != "rule", _ON_ORDER.get(c.on, 9),
                                         -(support.get(id(c.claim), 1) + support.get(id(c.against), 1)),
                                         -(c.probability or 1.0)))
 

@@ -129,6 +129,19 @@ class ClaimGroup:
         return [refs[i] for i in sorted(refs, key=lambda i: -counts[i])]
 
 
+def distinct_conflicts(groups: Sequence[ClaimGroup]) -> list[Contradiction]:
+    """Every conflict of the groups once (one between two groups is recorded on both), in group order."""
+    seen: set[frozenset[int]] = set()
+    found = []
+    for group in groups:
+        for conflict in group.contradictions:
+            key = frozenset({id(conflict.claim), id(conflict.against)})
+            if key not in seen:
+                seen.add(key)
+                found.append(conflict)
+    return found
+
+
 @dataclass(frozen=True)
 class SeriesPoint:
     """One reported value of a count, with the day it refers to, when it was given and by whom."""

@@ -70,9 +70,14 @@ def understood_profiles(records: Sequence[dict[str, Any]], db: Path, workers: in
     return found
 
 
+def publication_order(profiles: dict[str, Profile]) -> list[tuple[str, Profile]]:
+    """(input id, profile) pairs in publication order, undated last."""
+    return sorted(profiles.items(), key=lambda kv: (kv[1].published is None, kv[1].published or "", kv[0]))
+
+
 def model_labels(profiles: dict[str, Profile], model: StoryModel | None = None) -> Labels:
     """The events and stories (by input id) the clusterer gives understood profiles in publication order."""
-    ordered = sorted(profiles.items(), key=lambda kv: (kv[1].published is None, kv[1].published or "", kv[0]))
+    ordered = publication_order(profiles)
     placements = StoryClusterer(model=model).add_all([p for _, p in ordered])
     by_article = {p.article_id: p for p in placements}
     return Labels({i: by_article[p.article_id].event_id for i, p in ordered},
