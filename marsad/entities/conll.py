@@ -89,7 +89,12 @@ def read_gold(path: Path) -> list[Sentence]:
     Article markers split sentences and are dropped; tag typos are repaired; a
     token without a tag is taken as O.
     """
-    sentences: list[Sentence] = []
+    return [piece for piece in gold_pieces(path) if piece is not None]
+
+
+def gold_pieces(path: Path) -> Iterator[Sentence | None]:
+    """The sentences of a gold CoNLL file, tags repaired, and None where an article marker stands (a line
+    holding only ARTICLE, or the typo ARTILCE, in any case; it also ends the sentence it is in)."""
     with path.open(encoding="utf-8") as lines:
         for rows in read_conll(lines):
             tokens: list[str] = []
@@ -97,14 +102,14 @@ def read_gold(path: Path) -> list[Sentence]:
             for fields in rows:
                 if len(fields) == 1 and fields[0].upper() in _ARTICLE_MARKERS:
                     if tokens:
-                        sentences.append((tokens, tags))
+                        yield tokens, tags
                     tokens, tags = [], []
+                    yield None
                     continue
                 tokens.append(fields[0])
                 tags.append(repair_tag(fields[1]) if len(fields) > 1 else "O")
             if tokens:
-                sentences.append((tokens, tags))
-    return sentences
+                yield tokens, tags
 
 
 def dev_split(sentences: list[Sentence]) -> tuple[list[Sentence], list[Sentence]]:

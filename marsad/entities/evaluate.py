@@ -21,14 +21,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from marsad.entities.conll import EntityScores, Sentence, read_conll, repair_tag, score_entities
+from marsad.entities.conll import EntityScores, Sentence, gold_pieces, repair_tag, score_entities
 from marsad.entities.document import propagate
 
 # ANERcorp's training file (about 125k tokens) is cut into this many blocks of
 # about 12.5k tokens each: large enough that names repeating within an article
 # (or a run of articles on one story) rarely cross a block edge.
 BLOCKS = 10
-_ARTICLE_MARKERS = {"ARTICLE", "ARTILCE"}
 
 
 @dataclass
@@ -55,22 +54,11 @@ def read_anercorp_documents(path: Path) -> list[Document]:
     line holding only ARTICLE (or the typo ARTILCE), in any case.
     """
     documents = [Document("anercorp:0")]
-    with path.open(encoding="utf-8") as lines:
-        for rows in read_conll(lines):
-            tokens: list[str] = []
-            tags: list[str] = []
-            for fields in rows:
-                if len(fields) == 1 and fields[0].upper() in _ARTICLE_MARKERS:
-                    if tokens:
-                        documents[-1].sentences.append((tokens, tags))
-                    tokens, tags = [], []
-                    if documents[-1].sentences:
-                        documents.append(Document(f"anercorp:{len(documents)}"))
-                    continue
-                tokens.append(fields[0])
-                tags.append(repair_tag(fields[1]) if len(fields) > 1 else "O")
-            if tokens:
-                documents[-1].sentences.append((tokens, tags))
+    for piece in gold_pieces(path):
+        if piece is not None:
+            documents[-1].sentences.append(piece)
+        elif documents[-1].sentences:
+            documents.append(Document(f"anercorp:{len(documents)}"))
     return [d for d in documents if d.sentences]
 
 
